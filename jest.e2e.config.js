@@ -4,6 +4,10 @@ module.exports = {
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', isolatedModules: true }] },
+	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+	globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
 	testTimeout: 600000,
 	maxWorkers: 1,
+	// One line per test with its time, so slow real-n8n runs are visible in CI logs.
+	verbose: true,
 };

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs n8n once into .n8n-runtime/<version> (ignored by git) and reuses it afterwards.
+#
+#   N8N_VERSION      n8n release to install (default 2.8.4, the newest one that runs on Node 20;
+#                    1.123.x also works for compatibility runs)
+#   N8N_RUNTIME_DIR  where runtimes live (default <repo>/.n8n-runtime)
+#
+# Prints the path of the n8n executable as the last line on stdout; progress goes to stderr.
+# Idempotent: a marker file is written only after a successful install and a working `n8n --version`.
+set -euo pipefail
+
+repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+version="${N8N_VERSION:-2.8.4}"
+runtime_root="${N8N_RUNTIME_DIR:-$repo_dir/.n8n-runtime}"
+dir="$runtime_root/$version"
+bin="$dir/node_modules/.bin/n8n"
+marker="$dir/.installed"
+
+log() { echo "[ensure-n8n] $*" >&2; }
+
+if [[ -f "$marker" && -x "$bin" && "$(cat "$marker")" == "$version" ]]; then
+	echo "$bin"
+	exit 0
+fi
+
+mkdir -p "$dir"
+
+# One installer at a time per runtime folder (two terminals, or start and test at once).
+exec 9>"$dir/.install.lock"
+if command -v flock >/dev/null 2>&1; then
+	if ! flock -n 9; then
+		log "another install of n8n $version is running; waiting for it"
+		flock 9
+	fi
+	if [[ -f "$marker" && -x "$bin" && "$(cat "$marker")" == "$version" ]]; then
+		echo "$bin"
+		exit 0
+	fi
+fi
+
+# n8n-nodes-base depends on xlsx from cdn.sheetjs.com, which is often unreachable (CI, proxies);
+# the registry's xlsx 0.18.5 has the same API.
+cat >"$dir/package.json" <<JSON
+{
+  "name": "n8n-runtime",
+  "private": true,
+  "dependencies": { "n8n": "$version" },
+  "overrides": { "xlsx": "0.18.5" }
+}
+JSON
+
+log "installing n8n $version into $dir (first time only: a few minutes, about 2.3 GB)"
+start=$(date +%s)
+rm -f "$marker"
+(
+	cd "$dir"
+	npm install --no-audit --no-fund --loglevel=error --omit=dev >"$dir/install.log" 2>&1
+) || {
+	log "npm install failed; last lines of $dir/install.log:"
+	tail -n 40 "$dir/install.log" >&2
+	exit 1
+}
+
+if ! installed="$("$bin" --version 2>/dev/null | tail -n 1)"; then
+	log "n8n was installed but '$bin --version' fails"
+	exit 1
+fi
+log "n8n $installed installed in $(( $(date +%s) - start ))s"
+echo "$version" >"$marker"
+echo "$bin"
