@@ -1,0 +1,33 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { buildProperties, route } from './actions/router';
+import { marketoApiConnectionTest } from './methods/credentialTest';
+import { loadOptions } from './methods/loadOptions';
+
+export class Marketo implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Marketo',
+		name: 'marketo',
+		icon: { light: 'file:marketo.svg', dark: 'file:marketo.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Manage leads, lead partitions, static lists and bulk jobs in Adobe Marketo Engage',
+		defaults: { name: 'Marketo' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'marketoApi', required: true, testedBy: 'marketoApiConnectionTest' }],
+		properties: buildProperties(),
+	};
+
+	methods = {
+		loadOptions,
+		credentialTest: { marketoApiConnectionTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route.call(this);
+	}
+}

@@ -1,0 +1,153 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { OperationDeclaration } from '../types';
+import { MAX_BATCH, sendInBatches } from '../../transport';
+import { partitionNameField } from '../shared/fields';
+import { collectEntries, outcomeItems } from '../shared/items';
+import type { RecordResult } from '../shared/items';
+import { leadPartitions, unknownLeadFields } from '../shared/marketoData';
+import { InputError } from '../shared/values';
+
+type LeadRecord = Record<string, string | number | boolean | null>;
+
+/** Reads the lead to send from one item: the item's own fields, or the fields mapped below. */
+function leadFromItem(json: IDataObject, mapped: Array<{ name: string; value: unknown }> | undefined, ignore: Set<string>): LeadRecord {
+	const source: Array<[string, unknown]> = mapped ? mapped.map((m) => [m.name, m.value]) : Object.entries(json);
+	const lead: LeadRecord = {};
+	for (const [name, value] of source) {
+		if (!name || ignore.has(name)) continue;
+		if (value !== null && typeof value === 'object') {
+			throw new InputError(`Field '${name}' holds an object or a list; Marketo lead fields take text, numbers, booleans or dates. Map it to a plain value or add it to 'Fields to Ignore'.`);
+		}
+		lead[name] = value === undefined ? null : (value as string | number | boolean | null);
+	}
+	if (Object.keys(lead).length === 0) throw new InputError('The item has no fields to send to Marketo');
+	return lead;
+}
+
+export const createOrUpdate: OperationDeclaration = {
+	value: 'upsert',
+	name: 'Create or Update',
+	action: 'Create or update leads',
+	description: "Create or update leads with Marketo's sync (300 leads per call, across all input items)",
+	properties: [
+		{
+			displayName: 'Action',
+			name: 'action',
+			type: 'options',
+			options: [
+				{ name: 'Create or Update', value: 'createOrUpdate', description: 'Update the lead found by the lookup field, or create it' },
+				{ name: 'Create Only', value: 'createOnly', description: 'Create new leads; a lead that already exists is skipped' },
+				{ name: 'Update Only', value: 'updateOnly', description: 'Update existing leads; a lead not found is skipped' },
+				{ name: 'Create Duplicate', value: 'createDuplicate', description: 'Always create a new lead, even if one with the same lookup value exists' },
+			],
+			default: 'createOrUpdate',
+			description: 'What Marketo does when a lead with the same lookup value exists',
+		},
+		{
+			displayName: 'Lookup Field Name or ID',
+			name: 'lookupField',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getSearchableFields' },
+			default: 'email',
+			description: 'Field that identifies an existing lead (usually email; "ID" means update only). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			displayOptions: { hide: { action: ['createDuplicate'] } },
+		},
+		partitionNameField(false, 'Partition new leads are created in, and existing leads are looked up in. Leave empty for the API user\'s default partition.'),
+		{
+			displayName: 'Fields to Send',
+			name: 'dataMode',
+			type: 'options',
+			options: [
+				{ name: 'Map Each Input Item\'s Fields Automatically', value: 'autoMap', description: 'Send every field of the input item; field names must be Marketo REST API field names' },
+				{ name: 'Define Below', value: 'define', description: 'Pick Marketo fields and map a value to each' },
+			],
+			default: 'autoMap',
+		},
+		{
+			displayName: 'Fields',
+			name: 'fieldValues',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Field',
+			default: {},
+			displayOptions: { show: { dataMode: ['define'] } },
+			options: [
+				{
+					displayName: 'Field',
+					name: 'field',
+					values: [
+						{
+							displayName: 'Field Name or ID',
+							name: 'name',
+							type: 'options',
+							typeOptions: { loadOptionsMethod: 'getUpdateableLeadFields' },
+							default: '',
+							description: 'Marketo lead field. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+						},
+						{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Value to set; an empty value clears the field' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Fields to Ignore',
+			name: 'ignoreFields',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. row_number, internalNote',
+			description: 'Comma-separated input fields not to send to Marketo',
+			displayOptions: { show: { dataMode: ['autoMap'] } },
+		},
+	],
+	execute: async (context) => {
+		const { fn, client } = context;
+		const action = fn.getNodeParameter('action', 0) as string;
+		const lookupField = action === 'createDuplicate' ? undefined : (fn.getNodeParameter('lookupField', 0, 'email') as string);
+		const partitionName = (fn.getNodeParameter('partitionName', 0, '') as string) || undefined;
+
+		const { entries, rejected } = collectEntries<LeadRecord>(context, (i) => {
+			const mode = fn.getNodeParameter('dataMode', i) as string;
+			const mapped = mode === 'define'
+				? ((fn.getNodeParameter('fieldValues.field', i, []) as Array<{ name: string; value: unknown }>))
+				: undefined;
+			const ignore = new Set(String(mode === 'autoMap' ? fn.getNodeParameter('ignoreFields', i, '') : '')
+				.split(',').map((s) => s.trim()).filter(Boolean));
+			const lead = leadFromItem(context.items[i].json, mapped, ignore);
+			if (lookupField) {
+				const key = lead[lookupField];
+				if (key === undefined || key === null || key === '') {
+					throw new InputError(`The item has no value for the lookup field '${lookupField}'; Marketo needs it to find the lead`);
+				}
+			}
+			return lead;
+		});
+		if (entries.length === 0) return outcomeItems(context, [], rejected, () => ({}));
+
+		// unknown field names would fail a whole call of 300 leads (1006): name them now, before anything is sent
+		const unknown = await unknownLeadFields(client, entries.flatMap((e) => Object.keys(e.record)));
+		if (unknown.length > 0) {
+			throw new NodeOperationError(fn.getNode(), `Not lead fields of this Marketo instance: ${unknown.map((n) => `'${n}'`).join(', ')}`, {
+				description: "Use Marketo's REST API field names (Admin > Field Management, or the list under 'Define Below'), or leave these out with 'Fields to Ignore'.",
+			});
+		}
+		if (partitionName && !(await leadPartitions(client)).some((p) => p.name === partitionName)) {
+			throw new NodeOperationError(fn.getNode(), `'Partition Name or ID': no partition named "${partitionName}" on this instance`);
+		}
+
+		const outcomes = await sendInBatches<LeadRecord, RecordResult>(entries, {
+			size: MAX_BATCH,
+			parallel: client.settings.maxConcurrent,
+			continueOnFail: context.continueOnFail,
+			send: async (input) => {
+				const body: IDataObject = { action, input };
+				if (lookupField) body.lookupField = lookupField;
+				if (partitionName) body.partitionName = partitionName;
+				const answer = await client.request<RecordResult>({ method: 'POST', path: '/rest/v1/leads.json', body });
+				return answer.result ?? [];
+			},
+		});
+		return outcomeItems(context, outcomes, rejected, (lead) => (lookupField ? { [lookupField]: lead[lookupField] } : {}));
+	},
+};

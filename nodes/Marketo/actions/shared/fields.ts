@@ -1,0 +1,59 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Field builders shared by operations, so that the same thing looks and reads the same everywhere. */
+
+export function leadIdField(description: string): INodeProperties {
+	return {
+		displayName: 'Lead ID',
+		name: 'leadId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.id }}',
+		placeholder: 'e.g. 318816',
+		description: `${description} Usually mapped from the input, e.g. {{ $json.id }}. Several IDs can be given in one item, separated by commas.`,
+	};
+}
+
+export function leadFieldsSelector(description: string): INodeProperties {
+	return {
+		displayName: 'Fields',
+		name: 'fields',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getLeadFields' },
+		default: [],
+		description: `${description} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+	};
+}
+
+export function partitionNameField(required: boolean, description: string): INodeProperties {
+	return {
+		displayName: 'Partition Name or ID',
+		name: 'partitionName',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getPartitionNames' },
+		required,
+		default: '',
+		description: `${description} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+	};
+}
+
+export function returnAllAndLimit(what: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: `Max number of ${what} to return`,
+			displayOptions: { show: { returnAll: [false] } },
+		},
+	];
+}

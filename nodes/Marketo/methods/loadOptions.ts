@@ -1,0 +1,34 @@
+import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import { leadPartitions, leadSchema } from '../actions/shared/marketoData';
+import type { LeadField } from '../actions/shared/marketoData';
+import { marketoClient } from '../transport';
+
+function fieldOptions(fields: LeadField[]): INodePropertyOptions[] {
+	return fields
+		.map((f) => ({ name: f.displayName && f.displayName !== f.name ? `${f.displayName} (${f.name})` : f.name, value: f.name, description: f.dataType }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Pickers filled from the user's Marketo instance. */
+export const loadOptions = {
+	async getPartitionNames(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+		const partitions = await leadPartitions(await marketoClient(this));
+		return partitions.map((p) => ({ name: p.name, value: p.name, description: p.description || `Partition ${p.id}` }));
+	},
+
+	async getLeadFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+		return fieldOptions((await leadSchema(await marketoClient(this))).fields);
+	},
+
+	async getUpdateableLeadFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+		return fieldOptions((await leadSchema(await marketoClient(this))).fields.filter((f) => f.updateable !== false));
+	},
+
+	/** Fields Marketo can look leads up by (single-field search keys of describe2). */
+	async getSearchableFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+		const schema = await leadSchema(await marketoClient(this));
+		const single = new Set(schema.searchableFields.filter((keys) => keys.length === 1).map((keys) => keys[0]));
+		return fieldOptions(schema.fields.filter((f) => single.has(f.name)));
+	},
+};
