@@ -1,0 +1,7 @@
+/** Bulk lead export jobs. */
+import type { SandboxState } from '../context';
+
+export class BulkExports {
+	constructor(readonly state: SandboxState) {}
+	async stop(): Promise<void> {}
+}

@@ -1,0 +1,179 @@
+/** Options of the Marketo sandbox and their defaults. */
+
+/** Role permissions of a Marketo API-only user, as named in Marketo Admin > Users & Roles. */
+export type Permission = 'readOnlyLead' | 'readWriteLead' | 'readOnlyAssets' | 'readWriteAssets';
+
+export const ALL_PERMISSIONS: Permission[] = ['readOnlyLead', 'readWriteLead', 'readOnlyAssets', 'readWriteAssets'];
+
+/** An extra API user (LaunchPoint service) besides the main one. */
+export interface ApiUserOptions {
+	clientId: string;
+	clientSecret: string;
+	/** Returned as `scope` by the identity service. */
+	email?: string;
+	permissions?: Permission[];
+}
+
+export interface LimitOptions {
+	/** Calls admitted per sliding window (Marketo: 100). */
+	rateLimitCalls: number;
+	/** Window length in seconds, scaled by timeScale (Marketo: 20). */
+	rateWindowSeconds: number;
+	/** Calls in flight at once (Marketo: 10). */
+	maxConcurrent: number;
+	/** Successful calls a day (Marketo default subscription: 50,000). */
+	dailyQuota: number;
+	/** Records per lead-database write, ids per call, filterValues, batchSize (Marketo: 300). */
+	maxBatch: number;
+	/** Request-URI length in bytes (Marketo: 8 KB, HTTP 414 above). */
+	maxUriBytes: number;
+	/** Request body in bytes for JSON/form calls (Marketo: 1 MB, HTTP 413 above). */
+	maxBodyBytes: number;
+	/** Bulk import upload in bytes (Marketo: 10 MB). */
+	maxImportBytes: number;
+	/** Bulk import jobs processed at once (2) and queued including processing (10). */
+	importProcessing: number;
+	importQueue: number;
+	/** Bulk export jobs processed at once (2) and queued including processing (10). */
+	exportProcessing: number;
+	exportQueue: number;
+	/** Bytes of export files a day (Marketo: 500 MB). */
+	exportDailyBytes: number;
+	/** Longest date range of an export filter, in days (31). */
+	exportMaxRangeDays: number;
+}
+
+export interface BulkTimingOptions {
+	/** Least time a job spends Queued, Importing or Processing, in ms (scaled by timeScale). */
+	minPhaseMs: number;
+	/** Rows imported per second (scaled by timeScale). */
+	importRowsPerSecond: number;
+	/** Rows exported per second (scaled by timeScale). */
+	exportRowsPerSecond: number;
+}
+
+export interface SandboxOptions {
+	/** Port to listen on; 0 (default in-process) picks a free one. */
+	port?: number;
+	/** Interface to listen on (default 127.0.0.1). */
+	host?: string;
+	clientId?: string;
+	clientSecret?: string;
+	/** Email of the API-only user, answered as `scope` (default api-user@sandbox.example.com). */
+	apiUserEmail?: string;
+	/** Permissions of the main API user (default: all). */
+	apiUserPermissions?: Permission[];
+	/** More API users, each with its own token and permissions. */
+	apiUsers?: ApiUserOptions[];
+	/** Token lifetime in Marketo seconds (default 3600), scaled by timeScale. */
+	tokenLifetimeSeconds?: number;
+	/** Multiplies every Marketo duration (rate window, token lifetime, bulk job phases): 0.05 turns 20 s into 1 s. */
+	timeScale?: number;
+	/** Simulated processing time of each admitted /rest and /bulk call, in real ms (default 5). Not scaled. */
+	latencyMs?: number;
+	/** false turns every limit off; an object overrides single limits. */
+	limits?: boolean | Partial<LimitOptions>;
+	bulk?: Partial<BulkTimingOptions>;
+	/** Synthetic leads created at start (and again on reset). */
+	seedLeads?: number;
+	/** Seed folders, a program and static lists (default true). */
+	seedAssets?: boolean;
+	/** Request log entries kept (oldest dropped first; default 10,000). */
+	maxLogEntries?: number;
+	/** Directory for export files (default: a fresh folder under the OS temp dir). */
+	dataDir?: string;
+	/** Export filters answered with 1035 "Unsupported filter type" (e.g. ['updatedAt','smartListId']). */
+	unsupportedExportFilters?: string[];
+	/** Receives one line per notable event (deprecated token use, job transitions). Default: silent. */
+	logger?: (line: string) => void;
+}
+
+export const DEFAULT_LIMITS: LimitOptions = {
+	rateLimitCalls: 100,
+	rateWindowSeconds: 20,
+	maxConcurrent: 10,
+	dailyQuota: 50000,
+	maxBatch: 300,
+	maxUriBytes: 8192,
+	maxBodyBytes: 1024 * 1024,
+	maxImportBytes: 10 * 1024 * 1024,
+	importProcessing: 2,
+	importQueue: 10,
+	exportProcessing: 2,
+	exportQueue: 10,
+	exportDailyBytes: 500 * 1024 * 1024,
+	exportMaxRangeDays: 31,
+};
+
+/** With limits off: nothing throttles, but the request-size limits stay (they are HTTP-level facts). */
+const NO_LIMITS: Partial<LimitOptions> = {
+	rateLimitCalls: Infinity,
+	maxConcurrent: Infinity,
+	dailyQuota: Infinity,
+	importQueue: Infinity,
+	exportQueue: Infinity,
+	exportDailyBytes: Infinity,
+};
+
+export const DEFAULT_BULK: BulkTimingOptions = {
+	minPhaseMs: 1000,
+	importRowsPerSecond: 20000,
+	exportRowsPerSecond: 50000,
+};
+
+export interface ResolvedOptions {
+	port: number;
+	host: string;
+	users: Required<ApiUserOptions>[];
+	tokenLifetimeSeconds: number;
+	timeScale: number;
+	latencyMs: number;
+	limits: LimitOptions;
+	limitsEnabled: boolean;
+	bulk: BulkTimingOptions;
+	seedLeads: number;
+	seedAssets: boolean;
+	maxLogEntries: number;
+	dataDir?: string;
+	unsupportedExportFilters: string[];
+	logger: (line: string) => void;
+}
+
+export const DEFAULT_CLIENT_ID = 'sandbox-client-id';
+export const DEFAULT_CLIENT_SECRET = 'sandbox-client-secret';
+
+export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
+	const limitsEnabled = o.limits !== false;
+	const overrides = typeof o.limits === 'object' ? o.limits : {};
+	const main: Required<ApiUserOptions> = {
+		clientId: o.clientId ?? DEFAULT_CLIENT_ID,
+		clientSecret: o.clientSecret ?? DEFAULT_CLIENT_SECRET,
+		email: o.apiUserEmail ?? 'api-user@sandbox.example.com',
+		permissions: o.apiUserPermissions ?? [...ALL_PERMISSIONS],
+	};
+	const extra = (o.apiUsers ?? []).map((u, i) => ({
+		clientId: u.clientId,
+		clientSecret: u.clientSecret,
+		email: u.email ?? `api-user-${i + 2}@sandbox.example.com`,
+		permissions: u.permissions ?? [...ALL_PERMISSIONS],
+	}));
+	const timeScale = o.timeScale ?? 1;
+	if (!(timeScale > 0)) throw new Error('timeScale must be a positive number');
+	return {
+		port: o.port ?? 0,
+		host: o.host ?? '127.0.0.1',
+		users: [main, ...extra],
+		tokenLifetimeSeconds: o.tokenLifetimeSeconds ?? 3600,
+		timeScale,
+		latencyMs: o.latencyMs ?? 5,
+		limits: { ...DEFAULT_LIMITS, ...(limitsEnabled ? {} : NO_LIMITS), ...overrides },
+		limitsEnabled,
+		bulk: { ...DEFAULT_BULK, ...(o.bulk ?? {}) },
+		seedLeads: o.seedLeads ?? 0,
+		seedAssets: o.seedAssets ?? true,
+		maxLogEntries: o.maxLogEntries ?? 10000,
+		dataDir: o.dataDir,
+		unsupportedExportFilters: o.unsupportedExportFilters ?? [],
+		logger: o.logger ?? (() => undefined),
+	};
+}
