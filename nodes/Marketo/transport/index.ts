@@ -10,6 +10,8 @@ export * from './client';
 export * from './errors';
 export * from './http';
 export * from './paging';
+export { resetLimiters, RateLimiter } from './limiter';
+export { resetTokens } from './token';
 export * from './settings';
 
 export const CREDENTIAL_NAME = 'marketoApi';
