@@ -12,7 +12,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -403,33 +403,15 @@ export function n8nEnv(userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJ
 	for (const key of Object.keys(env)) {
 		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE|WEBHOOK_URL|CREDENTIALS_OVERWRITE|JEST_)/.test(key)) delete env[key];
 	}
-	// jest sets NODE_ENV=test, which makes n8n refuse to load nodes ("Not available in tests").
-	env.NODE_ENV = 'production';
+	// NODE_ENV: jest sets "test", which makes n8n refuse to load nodes ("Not available in tests");
+	// scripts/n8n-env.json sets it back to "production".
+	const shared = JSON.parse(readFileSync(join(REPO_DIR, 'scripts', 'n8n-env.json'), 'utf8')) as Record<string, string>;
+	delete shared['//'];
 	return {
 		...env,
+		...shared,
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-		N8N_AI_ENABLED: 'false',
-		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		N8N_REINSTALL_MISSING_PACKAGES: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_PYTHON_ENABLED: 'false',
-		N8N_RUNNERS_MODE: 'internal',
-		N8N_SECURE_COOKIE: 'false',
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		DB_TYPE: 'sqlite',
-		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
-		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
-		GENERIC_TIMEZONE: 'UTC',
 		TZ: 'UTC',
 		...extra,
 	};

@@ -1,0 +1,47 @@
+# Shared by scripts/start.sh and scripts/test-all.sh. Source it; it defines functions only.
+
+repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+say() { printf '\033[1m[%s]\033[0m %s\n' "${script_name:-marketo}" "$*" >&2; }
+
+# npm ci when node_modules is missing or older than package-lock.json (or FORCE_NPM_CI=1).
+ensure_deps() {
+	local hidden_lock="$repo_dir/node_modules/.package-lock.json"
+	if [[ "${FORCE_NPM_CI:-0}" == "1" || ! -f "$hidden_lock" || "$repo_dir/package-lock.json" -nt "$hidden_lock" \
+		|| "$repo_dir/package.json" -nt "$hidden_lock" ]]; then
+		say "installing dependencies (npm ci)"
+		(cd "$repo_dir" && npm ci --no-audit --no-fund --loglevel=error)
+	else
+		say "dependencies up to date (node_modules matches package-lock.json)"
+	fi
+}
+
+# Exports the environment of scripts/n8n-env.json (the same one the e2e rig uses).
+export_n8n_env() {
+	local line
+	while IFS= read -r line; do
+		export "$line"
+	done < <(node -e '
+		const env = require(process.argv[1]);
+		for (const [k, v] of Object.entries(env)) if (k !== "//") console.log(`${k}=${v}`);
+	' "$repo_dir/scripts/n8n-env.json")
+}
+
+# pack_and_install <n8n user folder>: npm pack the built package and install it into
+# <user folder>/.n8n/nodes, as a user installs a community package by hand (same flags as n8n's installer).
+pack_and_install() {
+	local user_folder="$1" nodes_dir tmp tgz
+	nodes_dir="$user_folder/.n8n/nodes"
+	mkdir -p "$nodes_dir"
+	[[ -f "$nodes_dir/package.json" ]] || echo '{ "name": "installed-nodes", "private": true, "dependencies": {} }' >"$nodes_dir/package.json"
+	tmp="$(mktemp -d)"
+	tgz="$(cd "$repo_dir" && npm pack --ignore-scripts --silent --pack-destination "$tmp" | tail -n 1)"
+	(cd "$nodes_dir" && npm install "$tmp/$tgz" --audit=false --fund=false --ignore-scripts --legacy-peer-deps \
+		--omit=peer --bin-links=false --package-lock=false --loglevel=error)
+	rm -rf "$tmp"
+}
+
+# A free TCP port on loopback.
+free_port() {
+	node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `npm run test:all`: install everything, then lint, typecheck, unit tests and end-to-end tests in a real n8n.
+# Every step runs even when an earlier one failed (except the installs); exits non-zero if any failed.
+# Ends with the step timings and then jest's summary lines of the unit and e2e runs.
+set -uo pipefail
+script_name=test-all
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$repo_dir"
+
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+total_start=$(date +%s)
+failed=()
+timings=()
+
+# step <name> <command...>: runs the command with its output shown and kept in $logs/<name>.log
+step() {
+	local name="$1" start rc
+	shift
+	say "── $name: $*"
+	start=$(date +%s)
+	"$@" 2>&1 | tee "$logs/$name.log"
+	rc=${PIPESTATUS[0]}
+	timings+=("$(printf '%-10s %5ss  %s' "$name" "$(($(date +%s) - start))" "$([[ $rc == 0 ]] && echo ok || echo "FAILED ($rc)")")")
+	[[ $rc == 0 ]] || failed+=("$name")
+	return "$rc"
+}
+
+summary() {
+	echo
+	say "timings (total $(($(date +%s) - total_start))s):"
+	printf '  %s\n' "${timings[@]}" >&2
+	if ((${#failed[@]})); then say "FAILED: ${failed[*]}"; else say "all steps passed"; fi
+	for name in unit e2e; do
+		[[ -f "$logs/$name.log" ]] || continue
+		echo
+		echo "$name tests:"
+		grep -E '^(Test Suites|Tests|Snapshots|Time):' "$logs/$name.log" | sed 's/\x1b\[[0-9;]*m//g'
+	done
+}
+
+step install ensure_deps || { summary; exit 1; }
+step n8n bash scripts/ensure-n8n.sh || { summary; exit 1; }
+step lint npm run --silent lint
+step typecheck npm run --silent typecheck
+step unit npm run --silent test:unit -- --ci
+step e2e npm run --silent test:e2e -- --ci
+
+summary
+((${#failed[@]} == 0))
