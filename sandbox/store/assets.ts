@@ -99,13 +99,13 @@ export class AssetStore {
 		return `/${names.join('/')}`;
 	}
 
-	/** Depth of `rec` below `root` (0 = root itself), or -1 when not under it. */
+	/** Depth of `rec` below `root` (0 = root itself; without a root, top-level folders are 0), or -1 when not under it. */
 	depthBelow(rec: FolderRecord, root: FolderRef | null): number {
 		let depth = 0;
 		let cur: FolderRecord | undefined = rec;
 		for (let guard = 0; cur && guard < 50; guard++) {
 			if (root && cur.ref.id === root.id && cur.ref.type === root.type) return depth;
-			if (!cur.parent) return root ? -1 : depth + 1;
+			if (!cur.parent) return root ? -1 : depth;
 			depth++;
 			cur = this.folder(cur.parent);
 		}
