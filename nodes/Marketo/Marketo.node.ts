@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { buildProperties, route } from './actions/router';
 import { marketoApiConnectionTest } from './methods/credentialTest';
+import { listSearch } from './methods/listSearch';
 import { loadOptions } from './methods/loadOptions';
 
 export class Marketo implements INodeType {
@@ -24,6 +25,7 @@ export class Marketo implements INodeType {
 
 	methods = {
 		loadOptions,
+		listSearch,
 		credentialTest: { marketoApiConnectionTest },
 	};
 

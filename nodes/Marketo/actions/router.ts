@@ -4,10 +4,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { marketoClient } from '../transport';
 import { lead } from './lead';
 import { leadPartition } from './leadPartition';
+import { listMembership } from './listMembership';
+import { staticList } from './staticList';
 import type { ResourceDeclaration } from './types';
 
 /** Every resource the node offers, in menu order. Adding a resource is adding its folder and a line here. */
-export const resources: ResourceDeclaration[] = [lead, leadPartition];
+export const resources: ResourceDeclaration[] = [lead, leadPartition, staticList, listMembership];
 
 /** The node's fields, built from the declarations: Resource, then per resource its Operation, then each operation's fields. */
 export function buildProperties(): INodeProperties[] {

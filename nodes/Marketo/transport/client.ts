@@ -31,7 +31,17 @@ export interface MarketoEnvelope<T = Record<string, unknown>> {
 	[key: string]: unknown;
 }
 
-export type QueryValue = string | number | boolean | Array<string | number> | undefined;
+/** A query parameter given once per value (`id=1&id=2`), as Swagger's `collectionFormat: multi` lists ask. */
+export interface RepeatedValue {
+	repeat: Array<string | number>;
+}
+
+/** Arrays are sent comma-separated (`filterValues=a,b`), Marketo's documented form for filters and fields. */
+export type QueryValue = string | number | boolean | Array<string | number> | RepeatedValue | undefined;
+
+export function repeated(values: Array<string | number>): RepeatedValue {
+	return { repeat: values };
+}
 
 export interface MarketoRequest {
 	method: 'GET' | 'POST' | 'DELETE';
@@ -93,6 +103,10 @@ function encodeQuery(qs: Record<string, QueryValue> | undefined): string {
 	const parts: string[] = [];
 	for (const [key, value] of Object.entries(qs)) {
 		if (value === undefined || value === '') continue;
+		if (typeof value === 'object' && 'repeat' in value) {
+			for (const v of value.repeat) parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(v))}`);
+			continue;
+		}
 		const text = Array.isArray(value) ? value.join(',') : String(value);
 		parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(text)}`);
 	}

@@ -49,3 +49,11 @@ export function parseTextList(value: unknown, field: string): string[] {
 	if (list.length === 0) throw new InputError(`'${field}' is empty: give at least one value`);
 	return list;
 }
+
+/** Date/time as Marketo's asset API wants it: ISO 8601 without milliseconds. */
+export function isoDateTime(value: unknown, field: string): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const date = new Date(String(value));
+	if (Number.isNaN(date.getTime())) throw new InputError(`'${field}' is not a date: ${describeValue(value)}`);
+	return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
