@@ -334,6 +334,7 @@ export class MarketoSandbox {
 		if (reply instanceof RawReply) {
 			({ status, headers } = reply);
 			payload = reply.body;
+			if (status < 400 && (draft.path.startsWith('/rest/') || draft.path.startsWith('/bulk/'))) this.limiter.countSuccess();
 		} else {
 			status = 200;
 			headers = { 'Content-Type': JSON_TYPE };
