@@ -8,7 +8,6 @@ import {
 	describeFailure,
 	E2eRig,
 	errorOf,
-	generatedItemsNode,
 	itemsNode,
 	itemsOf,
 	marketoNode,

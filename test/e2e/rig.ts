@@ -194,7 +194,9 @@ export interface WorkflowNode {
 	credentials?: Record<string, { id: string; name: string }>;
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	alwaysOutputData?: boolean;
-	[key: string]: unknown;
+	disabled?: boolean;
+	notes?: string;
+	retryOnFail?: boolean;
 }
 
 export interface Workflow {
@@ -461,6 +463,7 @@ export interface CredentialData {
 	clientSecret: string;
 	rateLimitCalls?: number;
 	maxConcurrent?: number;
+	rateWindowSeconds?: number;
 	[key: string]: unknown;
 }
 
@@ -537,6 +540,7 @@ export class E2eRig {
 				clientSecret: real.clientSecret,
 				rateLimitCalls: Number(process.env.MARKETO_RATE_LIMIT_CALLS ?? 50),
 				maxConcurrent: Number(process.env.MARKETO_MAX_CONCURRENT ?? 5),
+				rateWindowSeconds: 20,
 			};
 		} else {
 			const sandboxOptions = this.options.sandbox === false ? undefined : (this.options.sandbox ?? {});
@@ -555,6 +559,8 @@ export class E2eRig {
 				clientSecret: sandboxOptions?.clientSecret ?? 'sandbox-client-secret',
 				rateLimitCalls: 50,
 				maxConcurrent: 5,
+				// a sandbox with a time scale has a shorter rate window; the credential must know it
+				rateWindowSeconds: Math.max(1, Math.round(20 * (sandboxOptions?.timeScale ?? 1))),
 			};
 		}
 		Object.assign(this.credentialData, this.options.credential ?? {});
