@@ -369,13 +369,14 @@ export class MarketoSandbox {
 				if (room <= 0) return;
 				const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
 				sent += part.length;
-				res.write(part);
-				if (sent >= limit) {
-					payload.destroy();
-					res.destroy();
+				if (sent < limit) {
+					res.write(part);
+					return;
 				}
+				payload.destroy();
+				res.write(part, () => res.destroy());
 			});
-			payload.on('end', () => res.destroy());
+			payload.on('end', () => res.write('', () => res.destroy()));
 			return;
 		}
 		payload.on('error', () => res.destroy());
