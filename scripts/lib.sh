@@ -4,16 +4,27 @@ repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 say() { printf '\033[1m[%s]\033[0m %s\n' "${script_name:-marketo}" "$*" >&2; }
 
-# npm ci when node_modules is missing or older than package-lock.json (or FORCE_NPM_CI=1).
+# npm ci when node_modules is missing or does not hold what package-lock.json lists (or FORCE_NPM_CI=1).
+# Compares the lock's packages with npm's record of the installed tree (node_modules/.package-lock.json).
 ensure_deps() {
-	local hidden_lock="$repo_dir/node_modules/.package-lock.json"
-	if [[ "${FORCE_NPM_CI:-0}" == "1" || ! -f "$hidden_lock" || "$repo_dir/package-lock.json" -nt "$hidden_lock" \
-		|| "$repo_dir/package.json" -nt "$hidden_lock" ]]; then
+	if [[ "${FORCE_NPM_CI:-0}" == "1" ]] || ! deps_match_lock; then
 		say "installing dependencies (npm ci)"
 		(cd "$repo_dir" && npm ci --no-audit --no-fund --loglevel=error)
 	else
 		say "dependencies up to date (node_modules matches package-lock.json)"
 	fi
+}
+
+deps_match_lock() {
+	[[ -f "$repo_dir/node_modules/.package-lock.json" && -f "$repo_dir/package-lock.json" ]] || return 1
+	node -e '
+		const read = (f) => require(f).packages || {};
+		const want = read(process.argv[1]), have = read(process.argv[2]);
+		for (const [path, meta] of Object.entries(want)) {
+			if (path === "" || meta.optional || meta.peer) continue;
+			if (!have[path] || have[path].version !== meta.version) process.exit(1);
+		}
+	' "$repo_dir/package-lock.json" "$repo_dir/node_modules/.package-lock.json"
 }
 
 # Exports the environment of scripts/n8n-env.json (the same one the e2e rig uses).

@@ -98,14 +98,21 @@ for _ in $(seq 1 300); do
 done
 
 # First start: create the local owner account so the editor opens straight to the examples.
+# (/healthz answers before the REST API is up, so this is retried for a while.)
 if [[ ! -f "$user_folder/.owner" ]]; then
-	if curl -fsS -X POST "http://127.0.0.1:$n8n_port/rest/owner/setup" -H 'Content-Type: application/json' \
-		-d "{\"email\":\"$owner_email\",\"firstName\":\"Sandbox\",\"lastName\":\"Owner\",\"password\":\"$owner_password\"}" \
-		>/dev/null 2>&1; then
-		echo "$owner_email" >"$user_folder/.owner"
-	else
-		say "could not create the owner account; n8n will ask for one in the browser"
-	fi
+	for _ in $(seq 1 60); do
+		if curl -fsS -X POST "http://127.0.0.1:$n8n_port/rest/owner/setup" -H 'Content-Type: application/json' \
+			-d "{\"email\":\"$owner_email\",\"firstName\":\"Sandbox\",\"lastName\":\"Owner\",\"password\":\"$owner_password\"}" \
+			>/dev/null 2>&1; then
+			echo "$owner_email" >"$user_folder/.owner"
+			break
+		fi
+		if curl -fsS "http://127.0.0.1:$n8n_port/rest/settings" 2>/dev/null | grep -q '"showSetupOnFirstLoad":false'; then
+			break # an owner exists already (created in the browser)
+		fi
+		sleep 1
+	done
+	[[ -f "$user_folder/.owner" ]] || say "no owner account was created; n8n will ask for one in the browser"
 fi
 
 cat >&2 <<TEXT
