@@ -675,6 +675,13 @@ export class E2eRig {
 
 	/** Stop started n8n processes and the sandbox; remove the temp folder (kept when E2E_KEEP=1). */
 	async dispose(): Promise<void> {
+		if (this.executeTimes.length > 0) {
+			const sorted = [...this.executeTimes].sort((a, b) => a - b);
+			process.stderr.write(
+				`[e2e] ${sorted.length} n8n executions: median ${sorted[Math.floor(sorted.length / 2)]} ms, ` +
+					`min ${sorted[0]} ms, max ${sorted[sorted.length - 1]} ms (boot included)\n`,
+			);
+		}
 		for (const s of this.started.splice(0)) await s.stop().catch(() => undefined);
 		if (this.sandbox) await this.sandbox.stop().catch(() => undefined);
 		if (process.env.E2E_KEEP === '1') {
