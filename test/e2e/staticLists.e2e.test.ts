@@ -254,7 +254,7 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 			}
 		});
 
-		it('Create makes a list in a folder picked as "Folder:<id>" and in a program given by ID and type', () => {
+		it('Create makes a list in a folder picked as "Folder:<id>", a program picked as "Program:<id>" and a program given by ID and type', () => {
 			const a = outputOf(result, 'Create A');
 			expect(a).toEqual([
 				expect.objectContaining({ id: expect.any(Number), name: lists.a.name, description: 'first', folder: { id: folder.id, type: folder.type } }),
