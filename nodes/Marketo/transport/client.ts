@@ -128,6 +128,13 @@ function bodyText(body: unknown): string {
 	return '';
 }
 
+/** The role permission a call needs: Assets for the asset API, Lead for the rest; Read-Only for reads. */
+function permissionFor(request: MarketoRequest): string {
+	const area = request.path.startsWith('/rest/asset/') ? 'Assets' : 'Lead';
+	const read = request.method === 'GET' || request.path.endsWith('/export/create.json') || request.path.includes('/export/');
+	return `${read ? 'Read-Only' : 'Read-Write'} ${area}`;
+}
+
 /**
  * The one way the package talks to Marketo. Every call: a slot from the instance's rate limiter, a valid access
  * token in the Authorization header, Marketo's envelope read, token refresh and one retry on 601/602, retries with
@@ -246,6 +253,7 @@ export class MarketoClient {
 				message: `${failure.message}${retried}`,
 				operation,
 				hint: request.errorHint,
+				permission: permissionFor(request),
 			});
 		}
 	}

@@ -99,6 +99,8 @@ export interface MarketoErrorDetails {
 	operation?: string;
 	/** extra sentence to put before the generic hint, e.g. naming the field or id */
 	hint?: string;
+	/** the Marketo role permission the call needs, named in the hint of a 603 */
+	permission?: string;
 }
 
 /**
@@ -111,7 +113,10 @@ export class MarketoApiError extends NodeApiError {
 
 	constructor(node: INode, details: MarketoErrorDetails) {
 		const info = classifyCode(details.code, details.message);
-		const hint = [details.hint, info.hint].filter(Boolean).join(' ');
+		const hint =
+			details.code === '603' && details.permission
+				? `The API user's role lacks the "${details.permission}" permission. In Marketo Admin > Users & Roles > Roles, edit the role of the API-only user and tick "${details.permission}".`
+				: [details.hint, info.hint].filter(Boolean).join(' ');
 		const body: JsonObject = { code: details.code, message: details.message };
 		if (details.requestId) body.requestId = details.requestId;
 		super(node, body, {

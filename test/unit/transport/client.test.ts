@@ -32,8 +32,17 @@ describe('MarketoClient: envelope', () => {
 		expect(error).toBeInstanceOf(MarketoApiError);
 		expect(error.marketoCode).toBe('603');
 		expect(error.message).toBe('Marketo error 603: Access denied');
-		expect(error.description).toMatch(/Read-Write Lead/);
+		expect(error.description).toMatch(/"Read-Only Lead" permission/);
 		expect(m.requests).toHaveLength(1);
+	});
+
+	it('names the permission a write needs on 603: Read-Write Lead, or Read-Write Assets for the asset API', async () => {
+		const m = scriptedMarketo(() => marketoError('603', 'Access denied'));
+		const lead = await m.clock.run(m.client.request({ method: 'POST', path: '/rest/v1/leads.json', body: { input: [] } })).catch((e) => e);
+		expect(lead.description).toMatch(/"Read-Write Lead" permission/);
+		const asset = await m.clock.run(m.client.request({ method: 'POST', path: '/rest/asset/v1/staticLists.json', form: { name: 'x' }, errorHint: "'Name': x." })).catch((e) => e);
+		expect(asset.description).toMatch(/"Read-Write Assets" permission/);
+		expect(asset.description).not.toContain("'Name'");
 	});
 
 	it('reports a non-JSON answer as a wrong base URL', async () => {
