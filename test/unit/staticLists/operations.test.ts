@@ -5,76 +5,20 @@
  * the node declares for the URL mode. The end-to-end tests run the same operations in a real n8n; these cover the
  * input checks and the batching corners quickly.
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, INodePropertyMode } from 'n8n-workflow';
-
-import { buildProperties, route } from '../../../nodes/Marketo/actions/router';
 import { resetLimiters, resetTokens } from '../../../nodes/Marketo/transport';
-import { MarketoSandbox, type RequestLogEntry } from '../../../sandbox';
-import { testNode } from '../helpers/fakeMarketo';
-
-type Json = Record<string, unknown>;
-type Param = unknown | ((json: Json, itemIndex: number) => unknown);
-
-const rl = (mode: 'list' | 'id' | 'url', value: string | number): Json => ({ __rl: true, mode, value: String(value) });
-const fromItem = (key: string) => (json: Json) => json[key];
-
-/** The resource locator modes the node declares for a parameter name. */
-function modesOf(name: string): INodePropertyMode[] {
-	const property = buildProperties().find((p) => p.name === name && p.type === 'resourceLocator');
-	return property?.modes ?? [];
-}
-
-/** n8n's resolution of a resource locator value with `extractValue: true`. */
-function extractValue(name: string, value: Json): unknown {
-	const mode = modesOf(name).find((m) => m.name === value.mode);
-	const text = String(value.value ?? '');
-	if (mode?.extractValue?.type === 'regex') {
-		const match = new RegExp(mode.extractValue.regex).exec(text);
-		if (!match) throw new Error(`ERROR: ${mode.displayName} parameter's value is invalid`);
-		return match[1];
-	}
-	return text;
-}
+import { MarketoSandbox } from '../../../sandbox';
+import { fromItem, jsonOf as json, nodeHarness, pairedOf as paired, rl, type Json, type Param } from '../helpers/nodeHarness';
 
 describe('Static List and List Membership operations against the sandbox', () => {
 	let sandbox: MarketoSandbox;
 	let url: string;
 
-	async function run(parameters: Record<string, Param>, items: Json[] = [{}], continueOnFail = false): Promise<INodeExecutionData[]> {
-		const fn = {
-			getInputData: () => items.map((json) => ({ json: json as IDataObject })),
-			getNode: () => testNode,
-			continueOnFail: () => continueOnFail,
-			getCredentials: async () => ({ baseUrl: url, clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', rateLimitCalls: 100, rateWindowSeconds: 1 }),
-			getNodeParameter: (name: string, itemIndex: number, ...rest: [unknown?, { extractValue?: boolean }?]) => {
-				const [fallback, options] = rest;
-				const given = parameters[name];
-				let value = typeof given === 'function' ? (given as (j: Json, i: number) => unknown)(items[itemIndex], itemIndex) : given;
-				if (value === undefined) {
-					if (rest.length > 0) return fallback;
-					throw new Error(`Could not get parameter "${name}"`);
-				}
-				if (value && typeof value === 'object' && (value as Json).__rl && options?.extractValue) value = extractValue(name, value as Json);
-				return value;
-			},
-			helpers: {
-				httpRequest: async (options: IHttpRequestOptions) => {
-					const response = await fetch(options.url, {
-						method: options.method,
-						headers: options.headers as Record<string, string>,
-						body: options.body as string | undefined,
-					});
-					return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
-				},
-			},
-		} as unknown as IExecuteFunctions;
-		const [output] = await route.call(fn);
-		return output;
-	}
-	const json = (output: INodeExecutionData[]) => output.map((o) => o.json);
-	const paired = (output: INodeExecutionData[]) => output.map((o) => (o.pairedItem as { item: number }).item);
-	const calls = (path: string | RegExp, method?: string): RequestLogEntry[] =>
-		sandbox.requestLog.filter((e) => (typeof path === 'string' ? e.path === path : path.test(e.path)) && (!method || e.method === method));
+	const { run: runNode, calls } = nodeHarness(
+		() => sandbox,
+		() => ({ baseUrl: url, clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', rateLimitCalls: 100, rateWindowSeconds: 1 }),
+	);
+	const run = (parameters: Parameters<typeof runNode>[0], items: Json[] = [{}], continueOnFail = false) =>
+		runNode(parameters, items, { continueOnFail });
 
 	beforeAll(async () => {
 		sandbox = new MarketoSandbox({ seedLeads: 1000, latencyMs: 0, limits: false });

@@ -1,0 +1,84 @@
+/**
+ * Runs the Marketo node's operations through its router with a small stand-in for n8n's IExecuteFunctions:
+ * parameters are given per item (a function of the item stands in for an expression), and resource locators are
+ * resolved the way n8n does it, with the regex the node declares for the URL mode. Calls go to a real sandbox
+ * over loopback. The end-to-end tests run the same operations in a real n8n; this covers input checks and
+ * batching corners quickly.
+ */
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, INodePropertyMode } from 'n8n-workflow';
+
+import { buildProperties, route } from '../../../nodes/Marketo/actions/router';
+import type { RequestLogEntry } from '../../../sandbox';
+import type { MarketoSandbox } from '../../../sandbox';
+import { testNode } from './fakeMarketo';
+
+export type Json = Record<string, unknown>;
+export type Param = unknown | ((json: Json, itemIndex: number) => unknown);
+
+export const rl = (mode: 'list' | 'id' | 'url', value: string | number): Json => ({ __rl: true, mode, value: String(value) });
+export const fromItem = (key: string) => (json: Json) => json[key];
+
+/** The resource locator modes the node declares for a parameter name. */
+function modesOf(name: string): INodePropertyMode[] {
+	const property = buildProperties().find((p) => p.name === name && p.type === 'resourceLocator');
+	return property?.modes ?? [];
+}
+
+/** n8n's resolution of a resource locator value with `extractValue: true`. */
+function extractValue(name: string, value: Json): unknown {
+	const mode = modesOf(name).find((m) => m.name === value.mode);
+	const text = String(value.value ?? '');
+	if (mode?.extractValue?.type === 'regex') {
+		const match = new RegExp(mode.extractValue.regex).exec(text);
+		if (!match) throw new Error(`ERROR: ${mode.displayName} parameter's value is invalid`);
+		return match[1];
+	}
+	return text;
+}
+
+export interface HarnessOptions {
+	continueOnFail?: boolean;
+	/** binary data of the input items, by item index and property name */
+	binary?: Array<Record<string, { data: string; mimeType: string; fileName?: string }>>;
+}
+
+/** The node, bound to a started sandbox. */
+export function nodeHarness(sandbox: () => MarketoSandbox, credential: () => Json) {
+	async function run(parameters: Record<string, Param>, items: Json[] = [{}], options: HarnessOptions = {}): Promise<INodeExecutionData[]> {
+		const fn = {
+			getInputData: () => items.map((json, i) => ({ json: json as IDataObject, binary: options.binary?.[i] })),
+			getNode: () => testNode,
+			continueOnFail: () => options.continueOnFail ?? false,
+			getCredentials: async () => credential(),
+			getNodeParameter: (name: string, itemIndex: number, ...rest: [unknown?, { extractValue?: boolean }?]) => {
+				const [fallback, extract] = rest;
+				const given = parameters[name];
+				let value = typeof given === 'function' ? (given as (j: Json, i: number) => unknown)(items[itemIndex], itemIndex) : given;
+				if (value === undefined) {
+					if (rest.length > 0) return fallback;
+					throw new Error(`Could not get parameter "${name}"`);
+				}
+				if (value && typeof value === 'object' && (value as Json).__rl && extract?.extractValue) value = extractValue(name, value as Json);
+				return value;
+			},
+			helpers: {
+				httpRequest: async (request: IHttpRequestOptions) => {
+					const response = await fetch(request.url, {
+						method: request.method,
+						headers: request.headers as Record<string, string>,
+						body: request.body as string | undefined,
+					});
+					return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+				},
+			},
+		} as unknown as IExecuteFunctions;
+		const [output] = await route.call(fn);
+		return output;
+	}
+	const calls = (path: string | RegExp, method?: string): RequestLogEntry[] =>
+		sandbox().requestLog.filter((e) => (typeof path === 'string' ? e.path === path : path.test(e.path)) && (!method || e.method === method));
+	return { run, calls };
+}
+
+export const jsonOf = (output: INodeExecutionData[]) => output.map((o) => o.json);
+export const pairedOf = (output: INodeExecutionData[]) => output.map((o) => (o.pairedItem as { item: number }).item);
