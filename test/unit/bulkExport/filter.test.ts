@@ -91,6 +91,7 @@ describe('a filter given as JSON', () => {
 			} catch (error) {
 				return error as Error;
 			}
+			return undefined;
 		})();
 		expect(failure).toBeInstanceOf(InputError);
 		expect(failure?.message).toMatch(/one filter per export job; 'Filter \(JSON\)' holds 2: staticListId, createdAt/);
