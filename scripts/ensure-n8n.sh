@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs n8n once into .n8n-runtime/<version> (ignored by git) and reuses it afterwards.
 #
-#   N8N_VERSION      n8n release to install (default 2.8.4, the newest one that runs on Node 20;
-#                    1.123.x also works for compatibility runs)
+#   N8N_VERSION      n8n release to install (default 2.8.4, the newest one that runs on Node 20).
+#                    For a 1.x compatibility run use 1.123.50: later 1.123 patches pull isolated-vm 6
+#                    (through @n8n/expression-runtime), which does not build on Node 20.
+#                    e.g. N8N_VERSION=1.123.50 npm run test:e2e
 #   N8N_RUNTIME_DIR  where runtimes live (default <repo>/.n8n-runtime)
 #
 # Prints the path of the n8n executable as the last line on stdout; progress goes to stderr.
