@@ -6,7 +6,7 @@ import type { OperationContext, OperationDeclaration } from '../types';
 import { DELIMITERS, parseDelimited } from '../shared/csv';
 import type { BulkFormat } from '../shared/csv';
 import { partitionNameField, staticListLocator } from '../shared/fields';
-import { collectEntries, forEachItem } from '../shared/items';
+import { collectEntries, errorItem, forEachItem } from '../shared/items';
 import { staticListId } from '../shared/lists';
 import { leadPartitions, leadSchema, unknownLeadFields } from '../shared/marketoData';
 import { InputError } from '../shared/values';
@@ -138,7 +138,19 @@ async function jobsFromItems(context: OperationContext, run: RunOptions): Promis
 			description: "Connect a node that outputs the leads, one item per lead, or set 'Source' to a file in a binary property.",
 		});
 	}
-	const target = await readTarget(context, 0);
+	// a problem of the whole file stops the node, or with Continue On Fail marks every item that would be in it
+	const refuse = (error: NodeOperationError) => {
+		if (!context.continueOnFail) throw error;
+		return { jobs: [], rejected: [...rejectedItems, ...entries.map((e) => errorItem(error, e.itemIndex))] };
+	};
+	let target: Target | undefined;
+	let failure: NodeOperationError | undefined;
+	try {
+		target = await readTarget(context, 0);
+	} catch (error) {
+		failure = error instanceof NodeOperationError ? error : new NodeOperationError(fn.getNode(), error as Error);
+	}
+	if (failure || !target) return refuse(failure!);
 
 	const header: string[] = [];
 	const seen = new Set<string>();
@@ -153,10 +165,12 @@ async function jobsFromItems(context: OperationContext, run: RunOptions): Promis
 	if (run.checkFieldNames) {
 		const unknown = await unknownLeadFields(client, header);
 		if (unknown.length > 0) {
-			throw new NodeOperationError(fn.getNode(), `Not lead fields of this Marketo instance: ${unknown.map((n) => `'${n}'`).join(', ')}`, {
-				description:
-					"The file's header is the items' field names, and Marketo needs its REST API field names (Admin > Field Management). Rename the fields before this node, leave them out with 'Fields to Ignore', or pick fields under 'Define Below'.",
-			});
+			return refuse(
+				new NodeOperationError(fn.getNode(), `Not lead fields of this Marketo instance: ${unknown.map((n) => `'${n}'`).join(', ')}`, {
+					description:
+						"The file's header is the items' field names, and Marketo needs its REST API field names (Admin > Field Management). Rename the fields before this node, leave them out with 'Fields to Ignore', or pick fields under 'Define Below'.",
+				}),
+			);
 		}
 	}
 
