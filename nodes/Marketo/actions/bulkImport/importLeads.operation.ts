@@ -6,6 +6,7 @@ import type { OperationContext, OperationDeclaration } from '../types';
 import { DELIMITERS, parseDelimited } from '../shared/csv';
 import type { BulkFormat } from '../shared/csv';
 import { partitionNameField, staticListLocator } from '../shared/fields';
+import { itemFieldEntries, itemFieldsProperties } from '../shared/itemFields';
 import { collectEntries, errorItem, forEachItem } from '../shared/items';
 import { staticListId } from '../shared/lists';
 import { leadPartitions, leadSchema, unknownLeadFields } from '../shared/marketoData';
@@ -98,20 +99,8 @@ function partAbout(part: FilePart, index: number, parts: FilePart[], format: Bul
 
 /** One item as a row: its own fields (less the ignored ones), or the fields mapped under 'Define Below'. */
 function rowFromItem(fn: IExecuteFunctions, json: IDataObject, itemIndex: number, lookupField: string): Record<string, string> {
-	const mode = fn.getNodeParameter('dataMode', itemIndex, 'autoMap') as string;
-	let source: Array<[string, unknown]>;
-	if (mode === 'define') {
-		const mapped = fn.getNodeParameter('fieldValues.field', itemIndex, []) as Array<{ name: string; value: unknown }>;
-		source = mapped.map((m) => [String(m.name ?? '').trim(), m.value]);
-	} else {
-		const ignore = new Set(
-			String(fn.getNodeParameter('ignoreFields', itemIndex, '')).split(',').map((s) => s.trim()).filter(Boolean),
-		);
-		source = Object.entries(json).filter(([name]) => !ignore.has(name));
-	}
 	const row: Record<string, string> = {};
-	for (const [name, value] of source) {
-		if (!name) continue;
+	for (const [name, value] of itemFieldEntries(fn, itemIndex, json)) {
 		if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
 			throw new InputError(
 				`Field '${name}' holds an object or a list; an import file takes text, numbers, booleans or dates. Map it to a plain value, or add it to 'Fields to Ignore'.`,
@@ -374,52 +363,14 @@ export const importLeads: OperationDeclaration = {
 			description: 'How the values in the file are separated',
 			displayOptions: { show: { source: ['binary'] } },
 		},
-		{
-			displayName: 'Fields to Send',
-			name: 'dataMode',
-			type: 'options',
-			options: [
-				{ name: "Map Each Input Item's Fields Automatically", value: 'autoMap', description: 'Every field of the items becomes a column; field names must be Marketo REST API field names' },
-				{ name: 'Define Below', value: 'define', description: 'Pick Marketo fields and map a value to each' },
-			],
-			default: 'autoMap',
-			displayOptions: { show: { source: ['items'] } },
-		},
-		{
-			displayName: 'Fields',
-			name: 'fieldValues',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			placeholder: 'Add Field',
-			default: {},
-			displayOptions: { show: { source: ['items'], dataMode: ['define'] } },
-			options: [
-				{
-					displayName: 'Field',
-					name: 'field',
-					values: [
-						{
-							displayName: 'Field Name or ID',
-							name: 'name',
-							type: 'options',
-							typeOptions: { loadOptionsMethod: 'getLeadFields' },
-							default: '',
-							description: 'Marketo lead field (a column of the import file). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-						},
-						{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Value for this lead, e.g. {{ $json.mail }}; an empty value leaves the field empty' },
-					],
-				},
-			],
-		},
-		{
-			displayName: 'Fields to Ignore',
-			name: 'ignoreFields',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. row_number, internalNote',
-			description: 'Comma-separated input fields not to put in the import file',
-			displayOptions: { show: { source: ['items'], dataMode: ['autoMap'] } },
-		},
+		...itemFieldsProperties({
+			autoMap: 'Every field of the items becomes a column',
+			fieldsMethod: 'getLeadFields',
+			fieldDescription: 'Marketo lead field (a column of the import file).',
+			valueDescription: 'Value for this lead, e.g. {{ $json.mail }}; an empty value leaves the field empty',
+			ignoreDescription: 'Comma-separated input fields not to put in the import file',
+			show: { source: ['items'] },
+		}),
 		{
 			displayName: 'File Format',
 			name: 'format',
