@@ -7,16 +7,15 @@ import { partitionNameField } from '../shared/fields';
 import { collectEntries, outcomeItems } from '../shared/items';
 import type { RecordResult } from '../shared/items';
 import { leadPartitions, unknownLeadFields } from '../shared/marketoData';
+import { itemFieldEntries, itemFieldsProperties } from '../shared/itemFields';
 import { InputError } from '../shared/values';
 
 type LeadRecord = Record<string, string | number | boolean | null>;
 
-/** Reads the lead to send from one item: the item's own fields, or the fields mapped below. */
-function leadFromItem(json: IDataObject, mapped: Array<{ name: string; value: unknown }> | undefined, ignore: Set<string>): LeadRecord {
-	const source: Array<[string, unknown]> = mapped ? mapped.map((m) => [m.name, m.value]) : Object.entries(json);
+/** The lead to send from one item's (name, value) pairs: plain values only. */
+function leadFromEntries(entries: Array<[string, unknown]>): LeadRecord {
 	const lead: LeadRecord = {};
-	for (const [name, value] of source) {
-		if (!name || ignore.has(name)) continue;
+	for (const [name, value] of entries) {
 		if (value !== null && typeof value === 'object') {
 			throw new InputError(`Field '${name}' holds an object or a list; Marketo lead fields take text, numbers, booleans or dates. Map it to a plain value or add it to 'Fields to Ignore'.`);
 		}
@@ -55,51 +54,13 @@ export const createOrUpdate: OperationDeclaration = {
 			displayOptions: { hide: { action: ['createDuplicate'] } },
 		},
 		partitionNameField(false, 'Partition new leads are created in, and existing leads are looked up in. Leave empty for the API user\'s default partition.'),
-		{
-			displayName: 'Fields to Send',
-			name: 'dataMode',
-			type: 'options',
-			options: [
-				{ name: 'Map Each Input Item\'s Fields Automatically', value: 'autoMap', description: 'Send every field of the input item; field names must be Marketo REST API field names' },
-				{ name: 'Define Below', value: 'define', description: 'Pick Marketo fields and map a value to each' },
-			],
-			default: 'autoMap',
-		},
-		{
-			displayName: 'Fields',
-			name: 'fieldValues',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			placeholder: 'Add Field',
-			default: {},
-			displayOptions: { show: { dataMode: ['define'] } },
-			options: [
-				{
-					displayName: 'Field',
-					name: 'field',
-					values: [
-						{
-							displayName: 'Field Name or ID',
-							name: 'name',
-							type: 'options',
-							typeOptions: { loadOptionsMethod: 'getUpdateableLeadFields' },
-							default: '',
-							description: 'Marketo lead field. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-						},
-						{ displayName: 'Value', name: 'value', type: 'string', default: '', description: 'Value to set; an empty value clears the field' },
-					],
-				},
-			],
-		},
-		{
-			displayName: 'Fields to Ignore',
-			name: 'ignoreFields',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. row_number, internalNote',
-			description: 'Comma-separated input fields not to send to Marketo',
-			displayOptions: { show: { dataMode: ['autoMap'] } },
-		},
+		...itemFieldsProperties({
+			autoMap: 'Send every field of the input item',
+			fieldsMethod: 'getUpdateableLeadFields',
+			fieldDescription: 'Marketo lead field.',
+			valueDescription: 'Value to set; an empty value clears the field',
+			ignoreDescription: 'Comma-separated input fields not to send to Marketo',
+		}),
 	],
 	execute: async (context) => {
 		const { fn, client } = context;
@@ -108,13 +69,7 @@ export const createOrUpdate: OperationDeclaration = {
 		const partitionName = (fn.getNodeParameter('partitionName', 0, '') as string) || undefined;
 
 		const { entries, rejected } = collectEntries<LeadRecord>(context, (i) => {
-			const mode = fn.getNodeParameter('dataMode', i) as string;
-			const mapped = mode === 'define'
-				? ((fn.getNodeParameter('fieldValues.field', i, []) as Array<{ name: string; value: unknown }>))
-				: undefined;
-			const ignore = new Set(String(mode === 'autoMap' ? fn.getNodeParameter('ignoreFields', i, '') : '')
-				.split(',').map((s) => s.trim()).filter(Boolean));
-			const lead = leadFromItem(context.items[i].json, mapped, ignore);
+			const lead = leadFromEntries(itemFieldEntries(fn, i, context.items[i].json));
 			if (lookupField) {
 				const key = lead[lookupField];
 				if (key === undefined || key === null || key === '') {
