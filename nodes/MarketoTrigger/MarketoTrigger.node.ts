@@ -3,36 +3,23 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 
 import { parseIdList } from '../Marketo/actions/shared/values';
 import { marketoApiConnectionTest } from '../Marketo/methods/credentialTest';
-import { marketoClient, pageByToken, repeated } from '../Marketo/transport';
+import { completedJobFile } from '../Marketo/actions/bulkExport/files';
+import { exportFileFetcher, listExportJobs } from '../Marketo/actions/bulkExport/jobs';
+import type { ExportFormat, ExportRun } from '../Marketo/actions/bulkExport/jobs';
+import { fileBinary } from '../Marketo/actions/bulkExport/output';
+import { marketoClient, systemClock } from '../Marketo/transport';
 import type { MarketoClient } from '../Marketo/transport';
-import { exportJobsToFire, importBatchesToFire, latestFinishedJob, normalizeExportStatus } from './pollLogic';
+import { exportJobsToFire, importBatchesToFire, latestFinishedJob } from './pollLogic';
 import type { ExportJob, ExportWatchState, ImportBatch, ImportWatchState } from './pollLogic';
 
-const MIME_TYPES: Record<string, string> = { CSV: 'text/csv', TSV: 'text/tab-separated-values', SSV: 'text/plain' };
-
-/** Marketo's job-list status filter spells cancellation "Cancelled". */
-function statusFilterValue(status: string): string {
-	return status === 'Canceled' ? 'Cancelled' : status;
-}
-
-async function listExportJobs(client: MarketoClient, statuses: string[]): Promise<ExportJob[]> {
-	return await pageByToken<ExportJob>(
-		client,
-		{ method: 'GET', path: '/bulk/v1/leads/export.json', qs: { status: repeated(statuses.map(statusFilterValue)) } },
-		{ returnAll: true, limit: 0 },
-	);
-}
-
-async function exportItem(context: IPollFunctions, client: MarketoClient, job: ExportJob, download: boolean, binaryProperty: string): Promise<INodeExecutionData> {
-	const json: IDataObject = { ...job, status: normalizeExportStatus(job.status) };
-	if (!download || json.status !== 'Completed') return { json };
-	const file = await client.download({ method: 'GET', path: `/bulk/v1/leads/export/${job.exportId}/file.json`, expect: 'stream' });
-	const format = String(job.format ?? 'CSV').toUpperCase();
-	const binary = await context.helpers.prepareBinaryData(
-		file.body as Buffer,
-		`marketo-export-${job.exportId}.${format.toLowerCase()}`,
-		MIME_TYPES[format] ?? 'text/plain',
-	);
+/** The finished job as an item; with `download`, a completed job's file (checked, resumed on a dropped connection). */
+async function exportItem(context: IPollFunctions, run: ExportRun, job: ExportJob, download: boolean, binaryProperty: string): Promise<INodeExecutionData> {
+	const json: IDataObject = { ...job };
+	if (!download || job.status !== 'Completed') return { json };
+	const first = await exportFileFetcher(run, job.exportId)(0);
+	const format = String(job.format ?? 'CSV').toUpperCase() as ExportFormat;
+	const fileName = `marketo-export-${job.exportId}.${format.toLowerCase()}`;
+	const binary = await fileBinary(context.helpers.prepareBinaryData, first.body, completedJobFile(run, job, first)(), fileName, format);
 	return { json, binary: { [binaryProperty]: binary } };
 }
 
@@ -146,15 +133,16 @@ export class MarketoTrigger implements INodeType {
 				staticData.exportWatch = { since: new Date().toISOString(), fired: {} } satisfies ExportWatchState;
 				return null;
 			}
-			const jobs = await listExportJobs(client, statuses);
+			const run: ExportRun = { client, node: this.getNode(), clock: systemClock };
+			const jobs = await listExportJobs(run, statuses, { returnAll: true, limit: 0 });
 			if (manual) {
 				const sample = latestFinishedJob(jobs, statuses);
-				return sample ? [[await exportItem(this, client, sample, download, binaryProperty)]] : null;
+				return sample ? [[await exportItem(this, run, sample, download, binaryProperty)]] : null;
 			}
 			const { fire, next } = exportJobsToFire(staticData.exportWatch as unknown as ExportWatchState, jobs, statuses, Date.now());
 			if (fire.length === 0) return null;
 			const items: INodeExecutionData[] = [];
-			for (const job of fire) items.push(await exportItem(this, client, job, download, binaryProperty));
+			for (const job of fire) items.push(await exportItem(this, run, job, download, binaryProperty));
 			staticData.exportWatch = next as unknown as IDataObject;
 			return [items];
 		}

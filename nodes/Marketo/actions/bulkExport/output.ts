@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { delimiterOf } from '../shared/csv';
 import { paired } from '../shared/items';
@@ -46,6 +46,20 @@ export const outputFields: INodeProperties[] = [
 	},
 ];
 
+type PrepareBinaryData = IExecuteFunctions['helpers']['prepareBinaryData'];
+
+/** The file into n8n's binary store: streamed when n8n gave us a stream class to build one with. */
+export async function fileBinary(
+	prepareBinaryData: PrepareBinaryData,
+	streamLike: unknown,
+	bytes: AsyncIterable<Buffer>,
+	fileName: string,
+	format: ExportFormat,
+): Promise<IBinaryData> {
+	const stream = readableFrom(streamLike, bytes);
+	return await prepareBinaryData(stream ?? (await collect(bytes)), fileName, MIME_TYPES[format] ?? 'text/plain');
+}
+
 export interface Delivery {
 	fn: IExecuteFunctions;
 	itemIndex: number;
@@ -72,9 +86,7 @@ export async function deliver(d: Delivery): Promise<INodeExecutionData[]> {
 
 	let file: INodeExecutionData['binary'];
 	if (wantFile) {
-		const stream = readableFrom(d.streamLike, bytes);
-		const binary = await d.fn.helpers.prepareBinaryData(stream ?? (await collect(bytes)), d.fileName, MIME_TYPES[d.format]);
-		file = { [d.binaryPropertyName]: binary };
+		file = { [d.binaryPropertyName]: await fileBinary(d.fn.helpers.prepareBinaryData, d.streamLike, bytes, d.fileName, d.format) };
 	} else {
 		await drain(bytes);
 	}
