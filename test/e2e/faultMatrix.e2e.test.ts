@@ -106,3 +106,48 @@ describe('token expiry between calls (short token lifetime) in a real n8n', () =
 		expect(tokenCalls.length + expired.length).toBeGreaterThanOrEqual(2);
 	});
 });
+
+describe('bulk queue faults in a real n8n (1029)', () => {
+	let rig: E2eRig;
+	const ENQUEUE = /\/bulk\/v1\/leads\/export\/[^/]+\/enqueue\.json$/;
+	const exportWorkflow = () =>
+		marketoWorkflow(rig.credential, {
+			resource: 'bulkExport',
+			operation: 'exportLeads',
+			fields: ['id', 'email'],
+			filterType: 'staticList',
+			list: { __rl: true, mode: 'id', value: String(LIST) },
+			output: 'items',
+			options: { pollInterval: 1 },
+		});
+
+	beforeAll(async () => {
+		rig = await E2eRig.create({ sandbox: { seedLeads: 50, bulk: { minPhaseMs: 50 } } });
+	});
+	afterAll(async () => {
+		await rig?.dispose();
+	});
+	beforeEach(() => {
+		rig.sandbox?.reset();
+		rig.sandbox?.assets.addMember(LIST, 7);
+		rig.sandbox?.assets.addMember(LIST, 8);
+	});
+
+	it('1029 export queue full: waits for a place, enqueues again, exports every member', async () => {
+		if (!rig.sandbox) return;
+		rig.sandbox.injectFault({ method: 'POST', path: ENQUEUE, kind: 'error', code: '1029', message: 'Export queue full', times: 2 });
+		const result = await rig.execute(exportWorkflow());
+		if (!result.ok) throw new Error(describeFailure(result));
+		expect(itemsOf(result, 'Marketo').map((i) => Number(i.json.id)).sort((a, b) => a - b)).toEqual([7, 8]);
+		expect(rig.sandbox.requestLog.filter((e) => ENQUEUE.test(e.path))).toHaveLength(3);
+	});
+
+	it('1029 daily export quota: fails at once with a clear message', async () => {
+		if (!rig.sandbox) return;
+		rig.sandbox.injectFault({ method: 'POST', path: ENQUEUE, kind: 'error', code: '1029', message: 'Export daily quota 500MB exceeded', times: 1 });
+		const result = await rig.execute(exportWorkflow());
+		expect(result.ok).toBe(false);
+		expect(`${result.error?.message ?? ''} ${result.error?.description ?? ''}`).toMatch(/quota/i);
+		expect(rig.sandbox.requestLog.filter((e) => ENQUEUE.test(e.path))).toHaveLength(1);
+	});
+});
