@@ -1,13 +1,16 @@
 /**
- * How fast the Bulk Import operation writes its import file: rows per second and MB per second for writing input
- * items as CSV (RFC 4180 quoting, cut into parts under Marketo's 10 MB), for splitting an input file into parts
- * on row boundaries, and for building the multipart body of one part. Prints figures; asserts nothing about time.
+ * CSV speed, both ways. Writing, as Bulk Import does it: rows per second and MB per second for writing input items
+ * as CSV (RFC 4180 quoting, cut into parts under Marketo's 10 MB), for splitting an input file into parts on row
+ * boundaries, and for building the multipart body of one part. Parsing, as Bulk Export's items output does it:
+ * the file fed in 64 KB chunks (as a download arrives) to the streaming reader that turns rows into lead objects,
+ * Marketo's `null` into empty. Prints figures; asserts nothing about time.
  *
- *   npx tsx bench/csv-write.ts            (BENCH_ROWS=200000 by default, BENCH_REPEAT=3)
+ *   npx tsx bench/csv.ts            (BENCH_ROWS=200000 by default, BENCH_REPEAT=3)
  */
 import { performance } from 'node:perf_hooks';
 
 import { cellText, MAX_FILE_BYTES, splitFile, writeParts } from '../nodes/Marketo/actions/bulkImport/importFile';
+import { LeadRowReader } from '../nodes/Marketo/actions/bulkExport/download';
 import { multipartBody } from '../nodes/Marketo/actions/shared/multipart';
 
 function envInt(name: string, fallback: number): number {
@@ -83,7 +86,20 @@ function main(): void {
 		best('multipart body of one part', part.rowCount, () => multipartBody([{ name: 'file', fileName: 'leads.csv', contentType: 'text/csv', data: part.body }]).body.length),
 	);
 
-	console.log(`# CSV writing for Bulk Import (${ROWS} rows, best of ${REPEAT}, node ${process.version})\n`);
+	// the file as an export download -> lead objects: what Bulk Export's Items output does, chunk by chunk
+	const CHUNK = 64 * 1024;
+	let leads = 0;
+	figures.push(
+		best('CSV download parsed into lead items (64 KB chunks)', ROWS, () => {
+			const reader = new LeadRowReader(',');
+			for (let at = 0; at < file.length; at += CHUNK) reader.push(file.subarray(at, at + CHUNK));
+			leads = reader.end().length;
+			return file.length;
+		}),
+	);
+	if (leads !== ROWS) throw new Error(`parsed ${leads} leads from a file of ${ROWS} rows`);
+
+	console.log(`# CSV writing (Bulk Import) and parsing (Bulk Export items) (${ROWS} rows, best of ${REPEAT}, node ${process.version})\n`);
 	console.log(`File: ${(file.length / 1e6).toFixed(1)} MB in ${parts.length} part(s) under ${(MAX_FILE_BYTES / 1e6).toFixed(2)} MB each\n`);
 	console.log('| step | rows | MB | ms | rows/s | MB/s |');
 	console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
