@@ -9,7 +9,7 @@ import type { ExportFormat, ExportRun } from '../Marketo/actions/bulkExport/jobs
 import { fileBinary } from '../Marketo/actions/bulkExport/output';
 import { marketoClient, systemClock } from '../Marketo/transport';
 import type { MarketoClient } from '../Marketo/transport';
-import { exportJobsToFire, importBatchesToFire, latestFinishedJob } from './pollLogic';
+import { exportJobsToFire, importBatchesToFire, latestFinishedJob, latestImportSample } from './pollLogic';
 import type { ExportJob, ExportWatchState, ImportBatch, ImportWatchState } from './pollLogic';
 
 /** The finished job as an item; with `download`, a completed job's file (checked, resumed on a dropped connection). */
@@ -155,7 +155,8 @@ export class MarketoTrigger implements INodeType {
 			if (answer.result?.[0]) batches.push(answer.result[0]);
 		}
 		const state = (staticData.importWatch as unknown as ImportWatchState | undefined) ?? { fired: {} };
-		const { fire, next } = manual ? { fire: batches, next: state } : importBatchesToFire(state, batches);
+		const sample = latestImportSample(batches);
+		const { fire, next } = manual ? { fire: sample ? [sample] : [], next: state } : importBatchesToFire(state, batches);
 		if (fire.length === 0) return null;
 		const items: INodeExecutionData[] = [];
 		for (const batch of fire) items.push(await importItem(client, batch, withFiles, this));

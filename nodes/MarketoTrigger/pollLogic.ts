@@ -97,3 +97,13 @@ export function importBatchesToFire(state: ImportWatchState, batches: ImportBatc
 	for (const b of fire) fired[String(b.batchId)] = b.status;
 	return { fire, next: { fired } };
 }
+
+/**
+ * For a manual test run: the most recent finished batch among the watched ones (Marketo's batch ids grow, and an
+ * import status carries no timestamps), or, while none has finished, the newest watched batch, so the editor
+ * shows what the trigger will emit.
+ */
+export function latestImportSample(batches: ImportBatch[]): ImportBatch | undefined {
+	const newestFirst = [...batches].sort((a, b) => Number(b.batchId) - Number(a.batchId));
+	return newestFirst.find((b) => FINAL_IMPORT_STATUSES.has(b.status)) ?? newestFirst[0];
+}

@@ -1,4 +1,4 @@
-import { exportJobsToFire, importBatchesToFire, latestFinishedJob } from '../../../nodes/MarketoTrigger/pollLogic';
+import { exportJobsToFire, importBatchesToFire, latestFinishedJob, latestImportSample } from '../../../nodes/MarketoTrigger/pollLogic';
 import type { ExportJob, ExportWatchState } from '../../../nodes/MarketoTrigger/pollLogic';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');
@@ -70,5 +70,16 @@ describe('import trigger poll logic', () => {
 			return fire.map((b) => `${b.batchId}:${b.status}`);
 		});
 		expect(fired).toEqual([[], ['1:Complete'], ['2:Failed'], []]);
+	});
+
+	it('picks the newest finished batch as the manual sample, or the newest watched one while none has finished', () => {
+		const finished = [
+			{ batchId: 7, status: 'Complete' },
+			{ batchId: 12, status: 'Failed' },
+			{ batchId: 15, status: 'Importing' },
+		];
+		expect(latestImportSample(finished)?.batchId).toBe(12);
+		expect(latestImportSample([{ batchId: 3, status: 'Queued' }, { batchId: 9, status: 'Importing' }])?.batchId).toBe(9);
+		expect(latestImportSample([])).toBeUndefined();
 	});
 });
