@@ -121,6 +121,33 @@ function parseJson(text: string): unknown {
 	}
 }
 
+/** A streamed answer that is not a file: an error status, or JSON (Marketo's envelope on a file endpoint). */
+function isStreamedMessage(response: HttpResponse): boolean {
+	const contentType = String(response.headers['content-type'] ?? '');
+	return response.statusCode < 200 || response.statusCode >= 300 || /json/i.test(contentType);
+}
+
+/** Such a message is short: read up to 64 KB of it as text, and let go of the rest (the socket is freed). */
+async function readStreamedMessage(body: unknown): Promise<string> {
+	const stream = body as (AsyncIterable<Buffer | string> & { destroy?: () => void }) | undefined;
+	if (!stream || typeof stream !== 'object' || !(Symbol.asyncIterator in stream)) return bodyText(body);
+	const chunks: Buffer[] = [];
+	let size = 0;
+	try {
+		for await (const chunk of stream) {
+			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+			chunks.push(buffer);
+			size += buffer.length;
+			if (size >= 65_536) break;
+		}
+	} catch {
+		// a message cut short is still worth reporting as far as it came
+	} finally {
+		stream.destroy?.();
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
 function bodyText(body: unknown): string {
 	if (typeof body === 'string') return body;
 	if (Buffer.isBuffer(body)) return body.toString('utf8');
@@ -202,6 +229,11 @@ export class MarketoClient {
 			let dropped: unknown;
 			try {
 				response = await this.sender(this.buildHttpRequest(request, token));
+				if (request.expect === 'stream' && isStreamedMessage(response)) {
+					// Marketo answers 601/602/606/611 on file endpoints too, with HTTP 200 and a JSON envelope: read it
+					// as text so the envelope rules (token refresh, retries, errors) apply instead of saving it as the file
+					response = { ...response, body: await readStreamedMessage(response.body) };
+				}
 			} catch (error) {
 				if (!isDroppedConnection(error)) {
 					throw new NodeOperationError(this.node, `Could not reach Marketo at ${this.settings.baseUrl}: ${(error as Error).message}`, {
@@ -320,10 +352,21 @@ export class MarketoClient {
 				}
 				return { ok: true, response: { statusCode: status, headers: response.headers, body: text } };
 			}
-			return { ok: true, response: { statusCode: status, headers: response.headers, body: response.body } };
+			if (typeof response.body !== 'string') {
+				return { ok: true, response: { statusCode: status, headers: response.headers, body: response.body } };
+			}
+			// a streamed answer read as text (see isStreamedMessage): JSON where a file was expected
+			const envelope = parseJson(response.body) as MarketoEnvelope | undefined;
+			if (envelope && envelope.success === false && Array.isArray(envelope.errors)) {
+				return { ok: false, failure: this.envelopeFailure(envelope) };
+			}
+			return {
+				ok: false,
+				failure: { code: 'HTTP 200', message: `Marketo answered JSON instead of a file: ${response.body.slice(0, 120)}`, httpStatus: status },
+			};
 		}
 
-		const text = expect === 'stream' && status >= 300 ? '' : bodyText(response.body);
+		const text = bodyText(response.body);
 		const json = parseJson(text) as MarketoEnvelope | undefined;
 		if (status < 200 || status >= 300) {
 			const snippet = json && typeof json === 'object' ? (json.errors?.[0]?.message ?? '') : text.slice(0, 200);

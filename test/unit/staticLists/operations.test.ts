@@ -69,6 +69,28 @@ describe('Static List and List Membership operations against the sandbox', () =>
 			expect(calls(/^\/rest\//)).toHaveLength(0);
 		});
 
+		it('Create, Update and Delete check every item before the first call: a bad third item leaves Marketo untouched', async () => {
+			const items = [{ name: 'first', id: '1021' }, { name: 'second', id: '1026' }, { name: ' ', id: 'x1' }];
+			sandbox.clearLog();
+			await expect(
+				run({ resource: 'staticList', operation: 'create', folder: rl('id', '13'), folderType: 'Folder', name: fromItem('name') }, items),
+			).rejects.toThrow(`'Name' is empty`);
+			await expect(run({ resource: 'staticList', operation: 'delete', list: (item: Json) => rl('id', String(item.id)) }, items)).rejects.toThrow(
+				/'List' must be a Marketo ID .*"x1"/,
+			);
+			await expect(
+				run({ resource: 'staticList', operation: 'update', list: (item: Json) => rl('id', String(item.id)), updateFields: { name: 'renamed' } }, items),
+			).rejects.toThrow(/'List' must be a Marketo ID .*"x1"/);
+			expect(calls(/^\/rest\//)).toHaveLength(0);
+		});
+
+		it('with Continue On Fail, a bad item becomes an error item and the others are still created, in input order', async () => {
+			const items = [{ name: 'kept one' }, { name: '' }, { name: 'kept two' }];
+			const output = await run({ resource: 'staticList', operation: 'create', folder: rl('id', '13'), folderType: 'Folder', name: fromItem('name') }, items, true);
+			expect(json(output).map((o) => o.name ?? o.error)).toEqual(['kept one', expect.stringContaining("'Name' is empty"), 'kept two']);
+			expect(paired(output)).toEqual([0, 1, 2]);
+		});
+
 		it('Create with a taken name fails with 709 naming the name; an unknown folder with 710', async () => {
 			const create = (folder: string, name: string) => run({ resource: 'staticList', operation: 'create', folder: rl('id', folder), folderType: 'Folder', name });
 			await expect(create('13', 'Foundation Seed List')).rejects.toMatchObject({

@@ -1,5 +1,5 @@
 import type { OperationDeclaration } from '../types';
-import { forEachItem } from '../shared/items';
+import { forEachCheckedItem } from '../shared/items';
 import { requireText } from '../shared/values';
 import { exportRun } from './context';
 import { exportIdField } from './fields';
@@ -13,6 +13,10 @@ export const cancelJob: OperationDeclaration = {
 	properties: [exportIdField],
 	execute: async (context) => {
 		const run = exportRun(context);
-		return await forEachItem(context, async (i) => await cancelExportJob(run, requireText(context.fn.getNodeParameter('exportId', i), 'Export ID')));
+		return await forEachCheckedItem(
+			context,
+			(i) => requireText(context.fn.getNodeParameter('exportId', i), 'Export ID'),
+			async (exportId) => await cancelExportJob(run, exportId),
+		);
 	},
 };

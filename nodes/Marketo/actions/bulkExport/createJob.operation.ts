@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { OperationDeclaration } from '../types';
-import { forEachItem } from '../shared/items';
+import { forEachCheckedItem } from '../shared/items';
 import { exportRun } from './context';
 import { columnHeaderNames, columnHeaderNamesOption, exportFieldsField, filterFields, formatField, optionsCollection, readExportFields, readFilter, readFormat } from './fields';
 import { jobFilters } from './filter';
@@ -20,14 +20,20 @@ export const createJob: OperationDeclaration = {
 	],
 	execute: async (context) => {
 		const run = exportRun(context);
-		return await forEachItem(context, async (i) => {
-			const { fn, client } = context;
-			const format = readFormat(fn, i);
-			const [filter] = jobFilters(readFilter(fn, i, new Date(run.clock.now())), false);
-			const options = fn.getNodeParameter('options', i, {}) as IDataObject;
-			const fields = await readExportFields(fn, client, i);
-			const job = await createExportJob(run, { fields, format, filter, columnHeaderNames: columnHeaderNames(options.columnHeaderNames, fields) });
-			return { ...job, fields, filter: filter as IDataObject };
-		});
+		const { fn, client } = context;
+		return await forEachCheckedItem(
+			context,
+			async (i) => {
+				const format = readFormat(fn, i);
+				const [filter] = jobFilters(readFilter(fn, i, new Date(run.clock.now())), false);
+				const options = fn.getNodeParameter('options', i, {}) as IDataObject;
+				const fields = await readExportFields(fn, client, i);
+				return { fields, format, filter, columnHeaderNames: columnHeaderNames(options.columnHeaderNames, fields) };
+			},
+			async (definition) => {
+				const job = await createExportJob(run, definition);
+				return { ...job, fields: definition.fields, filter: definition.filter as IDataObject };
+			},
+		);
 	},
 };

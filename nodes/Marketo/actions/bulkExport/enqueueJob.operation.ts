@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { OperationDeclaration } from '../types';
-import { forEachItem } from '../shared/items';
+import { forEachCheckedItem } from '../shared/items';
 import { requireText } from '../shared/values';
 import { exportRun } from './context';
 import { exportIdField, optionsCollection, pollIntervalOption, queueRetriesOption, readWaits } from './fields';
@@ -21,10 +21,13 @@ export const enqueueJob: OperationDeclaration = {
 	],
 	execute: async (context) => {
 		const run = exportRun(context);
-		return await forEachItem(context, async (i) => {
-			const exportId = requireText(context.fn.getNodeParameter('exportId', i), 'Export ID');
-			const { queue } = readWaits(context.fn.getNodeParameter('options', i, {}) as IDataObject);
-			return await enqueueExportJob(run, exportId, queue);
-		});
+		return await forEachCheckedItem(
+			context,
+			(i) => ({
+				exportId: requireText(context.fn.getNodeParameter('exportId', i), 'Export ID'),
+				queue: readWaits(context.fn.getNodeParameter('options', i, {}) as IDataObject).queue,
+			}),
+			async ({ exportId, queue }) => await enqueueExportJob(run, exportId, queue),
+		);
 	},
 };

@@ -1,5 +1,5 @@
 import type { OperationDeclaration } from '../types';
-import { forEachItem } from '../shared/items';
+import { forEachCheckedItem } from '../shared/items';
 import { requireText } from '../shared/values';
 import { exportRun } from './context';
 import { exportIdField } from './fields';
@@ -14,6 +14,10 @@ export const getJobStatus: OperationDeclaration = {
 	properties: [exportIdField],
 	execute: async (context) => {
 		const run = exportRun(context);
-		return await forEachItem(context, async (i) => await exportJobStatus(run, requireText(context.fn.getNodeParameter('exportId', i), 'Export ID')));
+		return await forEachCheckedItem(
+			context,
+			(i) => requireText(context.fn.getNodeParameter('exportId', i), 'Export ID'),
+			async (exportId) => await exportJobStatus(run, exportId),
+		);
 	},
 };

@@ -1,5 +1,5 @@
 import type { OperationDeclaration } from '../types';
-import { forEachItem } from '../shared/items';
+import { forEachCheckedItem } from '../shared/items';
 import { parseId } from '../shared/values';
 import { batchIdField } from './fields';
 import { importStatus } from './jobs';
@@ -11,8 +11,9 @@ export const getStatus: OperationDeclaration = {
 	description: 'Get the status of an import job: Queued, Importing, Complete or Failed, with the counts of leads processed and rows failed or warned',
 	properties: [batchIdField],
 	execute: async (context) =>
-		await forEachItem(context, async (i) => {
-			const batchId = parseId(context.fn.getNodeParameter('batchId', i), 'Batch ID');
-			return await importStatus(context.client, batchId, `'Batch ID': import batch ${batchId}.`);
-		}),
+		await forEachCheckedItem(
+			context,
+			(i) => parseId(context.fn.getNodeParameter('batchId', i), 'Batch ID'),
+			async (batchId) => await importStatus(context.client, batchId, `'Batch ID': import batch ${batchId}.`),
+		),
 };

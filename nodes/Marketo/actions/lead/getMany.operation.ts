@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { OperationDeclaration } from '../types';
 import { MAX_BATCH, pageByToken } from '../../transport';
 import { leadFieldsSelector, returnAllAndLimit } from '../shared/fields';
-import { forEachItem } from '../shared/items';
+import { forEachCheckedItem } from '../shared/items';
 import { leadPartitions, withPartitionName } from '../shared/marketoData';
 import { InputError, parseTextList } from '../shared/values';
 
@@ -35,23 +35,32 @@ export const getMany: OperationDeclaration = {
 	],
 	execute: async (context) => {
 		const { fn, client } = context;
-		return await forEachItem(context, async (i) => {
-			const filterType = fn.getNodeParameter('filterType', i) as string;
-			const filterValues = parseTextList(fn.getNodeParameter('filterValues', i), 'Values');
-			if (filterValues.length > MAX_BATCH) {
-				throw new InputError(`'Values' holds ${filterValues.length} values; Marketo accepts at most ${MAX_BATCH} per search. Split them over several items.`);
-			}
-			const fields = fn.getNodeParameter('fields', i, []) as string[];
-			const returnAll = fn.getNodeParameter('returnAll', i) as boolean;
-			const limit = returnAll ? 0 : (fn.getNodeParameter('limit', i) as number);
-			const leads = await pageByToken<IDataObject>(
-				client,
-				{ method: 'GET', path: '/rest/v1/leads.json', qs: { filterType, filterValues, fields: fields.length ? fields : undefined } },
-				{ returnAll, limit },
-			);
-			if (!leads.some((l) => l.leadPartitionId !== undefined)) return leads;
-			const partitions = await leadPartitions(client);
-			return leads.map((lead) => withPartitionName(lead, partitions));
-		});
+		return await forEachCheckedItem(
+			context,
+			(i) => {
+				const filterValues = parseTextList(fn.getNodeParameter('filterValues', i), 'Values');
+				if (filterValues.length > MAX_BATCH) {
+					throw new InputError(`'Values' holds ${filterValues.length} values; Marketo accepts at most ${MAX_BATCH} per search. Split them over several items.`);
+				}
+				const returnAll = fn.getNodeParameter('returnAll', i) as boolean;
+				return {
+					filterType: fn.getNodeParameter('filterType', i) as string,
+					filterValues,
+					fields: fn.getNodeParameter('fields', i, []) as string[],
+					returnAll,
+					limit: returnAll ? 0 : (fn.getNodeParameter('limit', i) as number),
+				};
+			},
+			async ({ filterType, filterValues, fields, returnAll, limit }) => {
+				const leads = await pageByToken<IDataObject>(
+					client,
+					{ method: 'GET', path: '/rest/v1/leads.json', qs: { filterType, filterValues, fields: fields.length ? fields : undefined } },
+					{ returnAll, limit },
+				);
+				if (!leads.some((l) => l.leadPartitionId !== undefined)) return leads;
+				const partitions = await leadPartitions(client);
+				return leads.map((lead) => withPartitionName(lead, partitions));
+			},
+		);
 	},
 };

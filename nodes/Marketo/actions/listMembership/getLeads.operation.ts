@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { OperationDeclaration } from '../types';
 import { pageByToken } from '../../transport';
 import { leadFieldsSelector, returnAllAndLimit, staticListLocator } from '../shared/fields';
-import { forEachItem } from '../shared/items';
+import { forEachCheckedItem } from '../shared/items';
 import { staticListId } from '../shared/lists';
 
 export const getLeads: OperationDeclaration = {
@@ -18,21 +18,28 @@ export const getLeads: OperationDeclaration = {
 	],
 	execute: async (context) => {
 		const { fn, client } = context;
-		return await forEachItem(context, async (i) => {
-			const listId = staticListId(fn, i);
-			const fields = fn.getNodeParameter('fields', i, []) as string[];
-			const returnAll = fn.getNodeParameter('returnAll', i) as boolean;
-			const limit = returnAll ? 0 : (fn.getNodeParameter('limit', i) as number);
-			return await pageByToken<IDataObject>(
-				client,
-				{
-					method: 'GET',
-					path: `/rest/v1/lists/${listId}/leads.json`,
-					qs: { fields: fields.length ? fields : undefined },
-					errorHint: `'List': static list ${listId}.`,
-				},
-				{ returnAll, limit },
-			);
-		});
+		return await forEachCheckedItem(
+			context,
+			(i) => {
+				const returnAll = fn.getNodeParameter('returnAll', i) as boolean;
+				return {
+					listId: staticListId(fn, i),
+					fields: fn.getNodeParameter('fields', i, []) as string[],
+					returnAll,
+					limit: returnAll ? 0 : (fn.getNodeParameter('limit', i) as number),
+				};
+			},
+			async ({ listId, fields, returnAll, limit }) =>
+				await pageByToken<IDataObject>(
+					client,
+					{
+						method: 'GET',
+						path: `/rest/v1/lists/${listId}/leads.json`,
+						qs: { fields: fields.length ? fields : undefined },
+						errorHint: `'List': static list ${listId}.`,
+					},
+					{ returnAll, limit },
+				),
+		);
 	},
 };

@@ -36,10 +36,38 @@ export async function forEachItem(
 	context: OperationContext,
 	handler: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
 ): Promise<INodeExecutionData[]> {
-	const output: INodeExecutionData[] = [];
+	return await forEachCheckedItem(context, (i) => i, async (i) => await handler(i));
+}
+
+/**
+ * Like forEachItem, in two passes: `read` takes every item's parameters and checks them first, so that bad input
+ * in item 5 stops the node before items 1 to 4 have created, changed or deleted anything in Marketo; then `call`
+ * runs for each item that read well. `read` may make read-only calls (checking field names against the instance).
+ * With "Continue On Fail" a bad item becomes an error item and the rest run.
+ */
+export async function forEachCheckedItem<P>(
+	context: OperationContext,
+	read: (itemIndex: number) => P | Promise<P>,
+	call: (input: P, itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+): Promise<INodeExecutionData[]> {
+	const inputs: Array<{ input: P } | { rejected: INodeExecutionData }> = [];
 	for (let i = 0; i < context.items.length; i++) {
 		try {
-			const result = await handler(i);
+			inputs.push({ input: await read(i) });
+		} catch (error) {
+			if (!context.continueOnFail) throw asNodeError(context, error, i);
+			inputs.push({ rejected: errorItem(error, i) });
+		}
+	}
+	const output: INodeExecutionData[] = [];
+	for (let i = 0; i < inputs.length; i++) {
+		const slot = inputs[i];
+		if ('rejected' in slot) {
+			output.push(slot.rejected);
+			continue;
+		}
+		try {
+			const result = await call(slot.input, i);
 			for (const json of Array.isArray(result) ? result : [result]) output.push(paired(json, i));
 		} catch (error) {
 			if (!context.continueOnFail) throw asNodeError(context, error, i);

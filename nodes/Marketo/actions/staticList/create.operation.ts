@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { OperationDeclaration } from '../types';
-import { forEachItem } from '../shared/items';
+import { forEachCheckedItem } from '../shared/items';
 import { folderRef } from '../shared/lists';
 import { requireText } from '../shared/values';
 import { folderFields } from './fields';
@@ -26,17 +26,22 @@ export const create: OperationDeclaration = {
 	],
 	execute: async (context) => {
 		const { fn, client } = context;
-		return await forEachItem(context, async (i) => {
-			const folder = folderRef(fn.getNodeParameter('folder', i, '', { extractValue: true }), fn.getNodeParameter('folderType', i) as string);
-			const name = requireText(fn.getNodeParameter('name', i), 'Name');
-			const description = (fn.getNodeParameter('description', i, '') as string) || undefined;
-			const answer = await client.request<IDataObject>({
-				method: 'POST',
-				path: '/rest/asset/v1/staticLists.json',
-				form: { folder: JSON.stringify(folder), name, description },
-				errorHint: `'Name': "${name}" in ${folder.type.toLowerCase()} ${folder.id}.`,
-			});
-			return answer.result?.[0] ?? {};
-		});
+		return await forEachCheckedItem(
+			context,
+			(i) => ({
+				folder: folderRef(fn.getNodeParameter('folder', i, '', { extractValue: true }), fn.getNodeParameter('folderType', i) as string),
+				name: requireText(fn.getNodeParameter('name', i), 'Name'),
+				description: (fn.getNodeParameter('description', i, '') as string) || undefined,
+			}),
+			async ({ folder, name, description }) => {
+				const answer = await client.request<IDataObject>({
+					method: 'POST',
+					path: '/rest/asset/v1/staticLists.json',
+					form: { folder: JSON.stringify(folder), name, description },
+					errorHint: `'Name': "${name}" in ${folder.type.toLowerCase()} ${folder.id}.`,
+				});
+				return answer.result?.[0] ?? {};
+			},
+		);
 	},
 };

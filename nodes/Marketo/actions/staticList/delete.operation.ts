@@ -1,6 +1,6 @@
 import type { OperationDeclaration } from '../types';
 import { staticListLocator } from '../shared/fields';
-import { forEachItem } from '../shared/items';
+import { forEachCheckedItem } from '../shared/items';
 import { staticListId } from '../shared/lists';
 
 export const deleteList: OperationDeclaration = {
@@ -11,10 +11,13 @@ export const deleteList: OperationDeclaration = {
 	properties: [staticListLocator('Static list to delete')],
 	execute: async (context) => {
 		const { fn, client } = context;
-		return await forEachItem(context, async (i) => {
-			const id = staticListId(fn, i);
-			await client.request({ method: 'POST', path: `/rest/asset/v1/staticList/${id}/delete.json`, errorHint: `'List': static list ${id}.` });
-			return { id, deleted: true };
-		});
+		return await forEachCheckedItem(
+			context,
+			(i) => staticListId(fn, i),
+			async (id) => {
+				await client.request({ method: 'POST', path: `/rest/asset/v1/staticList/${id}/delete.json`, errorHint: `'List': static list ${id}.` });
+				return { id, deleted: true };
+			},
+		);
 	},
 };

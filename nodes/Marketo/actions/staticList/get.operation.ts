@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { OperationDeclaration } from '../types';
 import { staticListLocator } from '../shared/fields';
-import { forEachItem } from '../shared/items';
+import { forEachCheckedItem } from '../shared/items';
 import { staticListId } from '../shared/lists';
 import { InputError, requireText } from '../shared/values';
 
@@ -36,19 +36,23 @@ export const get: OperationDeclaration = {
 	],
 	execute: async (context) => {
 		const { fn, client } = context;
-		return await forEachItem(context, async (i) => {
-			const byName = fn.getNodeParameter('findBy', i) === 'name';
-			const name = byName ? requireText(fn.getNodeParameter('name', i), 'Name') : undefined;
-			const id = byName ? undefined : staticListId(fn, i);
-			const answer = await client.request<IDataObject>(
-				byName
-					? { method: 'GET', path: '/rest/asset/v1/staticList/byName.json', qs: { name }, errorHint: `'Name': no static list named "${name}".`, acceptCodes: ['702'] }
-					: { method: 'GET', path: `/rest/asset/v1/staticList/${id}.json`, errorHint: `'List': static list ${id}.`, acceptCodes: ['702'] },
-			);
-			const list = answer.result?.[0];
-			// the asset API answers "not found" with 702 or with success, a warning and no result
-			if (!list) throw new InputError(byName ? `'Name': no static list named "${name}"` : `'List': no static list with ID ${id}`);
-			return list;
-		});
+		return await forEachCheckedItem(
+			context,
+			(i) => {
+				const byName = fn.getNodeParameter('findBy', i) === 'name';
+				return byName ? { byName, name: requireText(fn.getNodeParameter('name', i), 'Name') } : { byName, id: staticListId(fn, i) };
+			},
+			async ({ byName, name, id }) => {
+				const answer = await client.request<IDataObject>(
+					byName
+						? { method: 'GET', path: '/rest/asset/v1/staticList/byName.json', qs: { name }, errorHint: `'Name': no static list named "${name}".`, acceptCodes: ['702'] }
+						: { method: 'GET', path: `/rest/asset/v1/staticList/${id}.json`, errorHint: `'List': static list ${id}.`, acceptCodes: ['702'] },
+				);
+				const list = answer.result?.[0];
+				// the asset API answers "not found" with 702 or with success, a warning and no result
+				if (!list) throw new InputError(byName ? `'Name': no static list named "${name}"` : `'List': no static list with ID ${id}`);
+				return list;
+			},
+		);
 	},
 };

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { OperationDeclaration } from '../types';
 import { pageByOffset } from '../../transport';
 import { returnAllAndLimit } from '../shared/fields';
-import { forEachItem } from '../shared/items';
+import { forEachCheckedItem } from '../shared/items';
 import { folderRef } from '../shared/lists';
 import { InputError, isoDateTime } from '../shared/values';
 import { folderFields } from './fields';
@@ -33,25 +33,29 @@ export const getMany: OperationDeclaration = {
 	],
 	execute: async (context) => {
 		const { fn, client } = context;
-		return await forEachItem(context, async (i) => {
-			const folderValue = fn.getNodeParameter('folder', i, '', { extractValue: true }) as string;
-			const folder = folderValue ? folderRef(folderValue, fn.getNodeParameter('folderType', i) as string) : undefined;
-			const earliestUpdatedAt = isoDateTime(fn.getNodeParameter('earliestUpdatedAt', i, ''), 'Updated After');
-			const latestUpdatedAt = isoDateTime(fn.getNodeParameter('latestUpdatedAt', i, ''), 'Updated Before');
-			if (earliestUpdatedAt && latestUpdatedAt && earliestUpdatedAt > latestUpdatedAt) {
-				throw new InputError(`'Updated After' (${earliestUpdatedAt}) is later than 'Updated Before' (${latestUpdatedAt})`);
-			}
-			const returnAll = fn.getNodeParameter('returnAll', i) as boolean;
-			const limit = returnAll ? 0 : (fn.getNodeParameter('limit', i) as number);
-			return await pageByOffset<IDataObject>(
-				client,
-				{
-					method: 'GET',
-					path: '/rest/asset/v1/staticLists.json',
-					qs: { folder: folder ? JSON.stringify(folder) : undefined, earliestUpdatedAt, latestUpdatedAt },
-				},
-				{ returnAll, limit },
-			);
-		});
+		return await forEachCheckedItem(
+			context,
+			(i) => {
+				const folderValue = fn.getNodeParameter('folder', i, '', { extractValue: true }) as string;
+				const folder = folderValue ? folderRef(folderValue, fn.getNodeParameter('folderType', i) as string) : undefined;
+				const earliestUpdatedAt = isoDateTime(fn.getNodeParameter('earliestUpdatedAt', i, ''), 'Updated After');
+				const latestUpdatedAt = isoDateTime(fn.getNodeParameter('latestUpdatedAt', i, ''), 'Updated Before');
+				if (earliestUpdatedAt && latestUpdatedAt && earliestUpdatedAt > latestUpdatedAt) {
+					throw new InputError(`'Updated After' (${earliestUpdatedAt}) is later than 'Updated Before' (${latestUpdatedAt})`);
+				}
+				const returnAll = fn.getNodeParameter('returnAll', i) as boolean;
+				return { folder, earliestUpdatedAt, latestUpdatedAt, returnAll, limit: returnAll ? 0 : (fn.getNodeParameter('limit', i) as number) };
+			},
+			async ({ folder, earliestUpdatedAt, latestUpdatedAt, returnAll, limit }) =>
+				await pageByOffset<IDataObject>(
+					client,
+					{
+						method: 'GET',
+						path: '/rest/asset/v1/staticLists.json',
+						qs: { folder: folder ? JSON.stringify(folder) : undefined, earliestUpdatedAt, latestUpdatedAt },
+					},
+					{ returnAll, limit },
+				),
+		);
 	},
 };

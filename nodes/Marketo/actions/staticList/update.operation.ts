@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { OperationDeclaration } from '../types';
 import { staticListLocator } from '../shared/fields';
-import { forEachItem } from '../shared/items';
+import { forEachCheckedItem } from '../shared/items';
 import { staticListId } from '../shared/lists';
 import { InputError } from '../shared/values';
 
@@ -27,20 +27,25 @@ export const update: OperationDeclaration = {
 	],
 	execute: async (context) => {
 		const { fn, client } = context;
-		return await forEachItem(context, async (i) => {
-			const id = staticListId(fn, i);
-			const fields = fn.getNodeParameter('updateFields', i, {}) as { name?: string; description?: string };
-			const form: Record<string, string> = {};
-			if (fields.name !== undefined && fields.name.trim() !== '') form.name = fields.name.trim();
-			if (fields.description !== undefined) form.description = fields.description;
-			if (Object.keys(form).length === 0) throw new InputError("'Update Fields' is empty: add a Name or a Description to change");
-			const answer = await client.request<IDataObject>({
-				method: 'POST',
-				path: `/rest/asset/v1/staticList/${id}.json`,
-				form,
-				errorHint: `'List': static list ${id}.`,
-			});
-			return answer.result?.[0] ?? { id };
-		});
+		return await forEachCheckedItem(
+			context,
+			(i) => {
+				const fields = fn.getNodeParameter('updateFields', i, {}) as { name?: string; description?: string };
+				const form: Record<string, string> = {};
+				if (fields.name !== undefined && fields.name.trim() !== '') form.name = fields.name.trim();
+				if (fields.description !== undefined) form.description = fields.description;
+				if (Object.keys(form).length === 0) throw new InputError("'Update Fields' is empty: add a Name or a Description to change");
+				return { id: staticListId(fn, i), form };
+			},
+			async ({ id, form }) => {
+				const answer = await client.request<IDataObject>({
+					method: 'POST',
+					path: `/rest/asset/v1/staticList/${id}.json`,
+					form,
+					errorHint: `'List': static list ${id}.`,
+				});
+				return answer.result?.[0] ?? { id };
+			},
+		);
 	},
 };
