@@ -237,7 +237,8 @@ export class BulkExports {
 						await new Promise<void>((r) => out.end(() => r()));
 						job.numberOfRecords = count;
 						job.fileSize = size;
-						job.fileChecksum = hash.digest('hex');
+						// spelled as in Adobe's examples of a completed job
+						job.fileChecksum = `sha256:${hash.digest('hex')}`;
 						done = true;
 						return true;
 					}

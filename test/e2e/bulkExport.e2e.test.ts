@@ -138,7 +138,7 @@ describe('Marketo Bulk Export in a real n8n', () => {
 		const file = fileOf(result, 'Read File');
 		const [job] = summary.jobs as Json[];
 		expect(file.length).toBe(job.fileSize);
-		expect(createHash('sha256').update(file).digest('hex')).toBe(job.fileChecksum);
+		expect(`sha256:${createHash('sha256').update(file).digest('hex')}`).toBe(job.fileChecksum);
 		expect(file.equals(await directFile(String(job.exportId)))).toBe(true);
 		const rows = lines(file);
 		expect(rows[0]).toBe('id,email,firstName,company');

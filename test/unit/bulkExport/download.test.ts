@@ -119,6 +119,13 @@ describe('checking a download against fileSize and fileChecksum', () => {
 		expect((await all(checkedBytes(body(FILE, 512), { size: FILE.length, checksum, label: 'job 1' }))).equals(FILE)).toBe(true);
 	});
 
+	it('reads the checksum in Adobe\'s "sha256:<hex>" form as well as bare hex', async () => {
+		expect((await all(checkedBytes(body(FILE, 512), { size: FILE.length, checksum: `sha256:${checksum}`, label: 'job 1' }))).equals(FILE)).toBe(true);
+		const changed = Buffer.from(FILE);
+		changed[3] = 0x41;
+		await expect(all(checkedBytes(body(changed, 512), { checksum: `sha256:${checksum}`, label: 'job 1' }))).rejects.toThrow(/does not match/);
+	});
+
 	it('fails on a size or checksum mismatch', async () => {
 		await expect(all(checkedBytes(body(FILE, 512), { size: FILE.length + 1, label: 'job 1' }))).rejects.toThrow(
 			`The file of job 1 has ${FILE.length} bytes; Marketo's fileSize says ${FILE.length + 1}`,

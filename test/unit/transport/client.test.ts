@@ -165,6 +165,33 @@ describe('MarketoClient: access token', () => {
 		expect(m.requests.map((r) => r.headers?.Authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
 	});
 
+	it('reads a JSON answer to a file download as the envelope: 602 renews the token, the file comes on the retry', async () => {
+		const destroyed: boolean[] = [];
+		const stream = (text: string) => {
+			const chunks = [Buffer.from(text)];
+			return Object.assign((async function* () { yield* chunks; })(), { destroy: () => destroyed.push(true) });
+		};
+		const file = stream('id,email\n1,a@x.com\n');
+		const m = scriptedMarketo(
+			(_r, call) =>
+				call === 1
+					? { statusCode: 200, headers: { 'content-type': 'application/json;charset=UTF-8' }, body: stream(marketoError('602', 'Access token expired').body as string) }
+					: { statusCode: 200, headers: { 'content-type': 'text/csv' }, body: file },
+			{ tokens: [tokenAnswer('token-1', 3599), tokenAnswer('token-2', 3599)] },
+		);
+		const answer = await m.clock.run(m.client.download({ method: 'GET', path: '/bulk/v1/leads/export/e1/file.json', expect: 'stream' }));
+		expect(answer.body).toBe(file);
+		expect(m.requests.map((r) => r.headers?.Authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
+		expect(destroyed).toEqual([true]);
+	});
+
+	it('an error status on a file download is reported with its text, not saved as the file', async () => {
+		const body = Object.assign((async function* () { yield Buffer.from('Export job not found'); })(), { destroy: () => undefined });
+		const m = scriptedMarketo(() => ({ statusCode: 404, headers: { 'content-type': 'text/plain' }, body }));
+		const error = await m.clock.run(m.client.download({ method: 'GET', path: '/bulk/v1/leads/export/e1/file.json', expect: 'stream' })).catch((e) => e);
+		expect(error.message).toMatch(/Export job not found/);
+	});
+
 	it('fails after one retry when the new token is refused too', async () => {
 		const m = scriptedMarketo(() => marketoError('601', 'Access token invalid'), {
 			tokens: [tokenAnswer('token-1', 3599), tokenAnswer('token-2', 3599)],

@@ -166,7 +166,8 @@ export async function* checkedBytes(source: AsyncIterable<Buffer>, expected: Exp
 	if (expected.size !== undefined && size !== expected.size) {
 		throw new DownloadError(`The file of ${expected.label} has ${size} bytes; Marketo's fileSize says ${expected.size}`);
 	}
-	const checksum = expected.checksum?.trim().toLowerCase();
+	// Adobe's examples spell it "sha256:<hex>"; bare hex is accepted too
+	const checksum = expected.checksum?.trim().toLowerCase().replace(/^sha-?256:/, '');
 	if (checksum && /^[0-9a-f]{64}$/.test(checksum)) {
 		const actual = hash.digest('hex');
 		if (actual !== checksum) throw new DownloadError(`The file of ${expected.label} does not match Marketo's SHA-256 checksum (${actual} instead of ${checksum})`);
