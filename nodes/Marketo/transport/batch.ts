@@ -111,6 +111,33 @@ export async function sendInBatches<R, Res>(entries: Array<BatchEntry<R>>, optio
 	return entries.map((entry) => outcomeOf.get(entry) ?? { entry, error: new Error('Record was not sent') });
 }
 
+/**
+ * Like sendInBatches, for records that must not meet in one call, nor in calls in flight together: the k-th record
+ * with a given key goes out in round k, after round k-1 has finished. Two items with the same email in one sync can
+ * make Marketo create the lead twice; in rounds the first creates it and the second updates it, as if the items had
+ * been sent one after the other. Without repeated keys this is exactly one sendInBatches.
+ */
+export async function sendInRounds<R, Res>(
+	entries: Array<BatchEntry<R>>,
+	/** the key that must not repeat within a round; undefined: no constraint for this record */
+	roundKeyOf: (record: R) => string | undefined,
+	options: BatchOptions<R, Res>,
+): Promise<Array<BatchOutcome<R, Res>>> {
+	const rounds: Array<Array<BatchEntry<R>>> = [];
+	const seen = new Map<string, number>();
+	for (const entry of entries) {
+		const key = roundKeyOf(entry.record);
+		const round = key === undefined ? 0 : (seen.get(key) ?? 0);
+		if (key !== undefined) seen.set(key, round + 1);
+		(rounds[round] ??= []).push(entry);
+	}
+	const outcomeOf = new Map<BatchEntry<R>, BatchOutcome<R, Res>>();
+	for (const round of rounds) {
+		for (const outcome of await sendInBatches(round, options)) outcomeOf.set(outcome.entry, outcome);
+	}
+	return entries.map((entry) => outcomeOf.get(entry)!);
+}
+
 function matchResults<R, Res>(
 	chunk: Array<{ key: string; record: R }>,
 	results: Res[],

@@ -1,4 +1,4 @@
-import { sendInBatches } from '../../../nodes/Marketo/transport';
+import { sendInBatches, sendInRounds } from '../../../nodes/Marketo/transport';
 
 type Result = { id?: number; status: string };
 
@@ -87,5 +87,45 @@ describe('sendInBatches', () => {
 			},
 		});
 		expect(peak).toBe(4);
+	});
+});
+
+describe('sendInRounds', () => {
+	type Lead = { email: string; n: number };
+	const entries = (emails: string[]) => emails.map((email, itemIndex) => ({ itemIndex, record: { email, n: itemIndex } }));
+
+	it('never puts the same key in one call or in calls in flight together; each repeat waits for the round before', async () => {
+		const calls: number[][] = [];
+		let inFlight = 0;
+		let overlapped = false;
+		const outcomes = await sendInRounds<Lead, Result>(entries(['a@x.com', 'b@x.com', 'A@x.com', 'c@x.com', 'a@x.com']), (l) => l.email.toLowerCase(), {
+			size: 2,
+			parallel: 5,
+			continueOnFail: false,
+			send: async (leads) => {
+				inFlight++;
+				if (calls.length > 0 && inFlight > 1 && leads.some((l) => l.email.toLowerCase() === 'a@x.com')) overlapped = true;
+				calls.push(leads.map((l) => l.n));
+				await new Promise((r) => setImmediate(r));
+				inFlight--;
+				return leads.map((l) => ({ id: l.n, status: l.n === 0 ? 'created' : 'updated' }));
+			},
+		});
+		// round 1: items 0, 1, 3 (2 calls of at most 2); round 2: item 2; round 3: item 4
+		expect(calls).toEqual([[0, 1], [3], [2], [4]]);
+		expect(overlapped).toBe(false);
+		expect(outcomes.map((o) => [o.entry.itemIndex, o.result?.id])).toEqual([[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]]);
+	});
+
+	it('is one sendInBatches when no key repeats or a record has no key', async () => {
+		const calls: number[][] = [];
+		await sendInRounds<Lead, Result>(entries(['a', 'b', 'c']), () => undefined, {
+			continueOnFail: false,
+			send: async (leads) => {
+				calls.push(leads.map((l) => l.n));
+				return leads.map(() => ({ status: 'created' }));
+			},
+		});
+		expect(calls).toEqual([[0, 1, 2]]);
 	});
 });

@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { OperationDeclaration } from '../types';
-import { MAX_BATCH, sendInBatches } from '../../transport';
+import { MAX_BATCH, sendInRounds } from '../../transport';
 import { partitionNameField } from '../shared/fields';
 import { collectEntries, outcomeItems } from '../shared/items';
 import type { RecordResult } from '../shared/items';
@@ -91,7 +91,10 @@ export const createOrUpdate: OperationDeclaration = {
 			throw new NodeOperationError(fn.getNode(), `'Partition Name or ID': no partition named "${partitionName}" on this instance`);
 		}
 
-		const outcomes = await sendInBatches<LeadRecord, RecordResult>(entries, {
+		// the same lookup value twice goes out in separate, consecutive calls (see sendInRounds); Marketo matches
+		// emails regardless of case
+		const lookupValue = (lead: LeadRecord) => (lookupField ? String(lead[lookupField]).toLowerCase() : undefined);
+		const outcomes = await sendInRounds<LeadRecord, RecordResult>(entries, lookupValue, {
 			size: MAX_BATCH,
 			parallel: client.settings.maxConcurrent,
 			continueOnFail: context.continueOnFail,
