@@ -72,7 +72,7 @@ export class MarketoApi implements ICredentialType {
 			typeOptions: { minValue: 1, maxValue: 3600 },
 			default: 20,
 			description:
-				"Length of Marketo's rate-limit window. Keep 20 for Marketo; a smaller value is only for the offline Marketo sandbox run with a time scale.",
+				"Length of Marketo's rate-limit window. Keep 20 for Marketo (a longer window spends the share more slowly); a shorter one is accepted only for a local test server, such as the Marketo sandbox run with a time scale.",
 		},
 	];
 }

@@ -59,12 +59,16 @@ export function settingsFromCredential(credential: ICredentialDataDecryptedObjec
 	const clientSecret = String(credential.clientSecret ?? '').trim();
 	if (!clientId) throw new CredentialSettingsError('Client ID', "'Client ID' is empty: copy it from Marketo Admin > LaunchPoint > View Details");
 	if (!clientSecret) throw new CredentialSettingsError('Client Secret', "'Client Secret' is empty: copy it from Marketo Admin > LaunchPoint > View Details");
+	const baseUrl = normalizeBaseUrl(String(credential.baseUrl ?? ''));
+	// a window shorter than Marketo's 20 s would let the limiter send more than Marketo allows: only the local
+	// sandbox, whose clock can be sped up, may have one
+	const shortestWindow = LOCAL_HOSTS.test(new URL(baseUrl).hostname) ? 1 : MARKETO_WINDOW_SECONDS;
 	return {
-		baseUrl: normalizeBaseUrl(String(credential.baseUrl ?? '')),
+		baseUrl,
 		clientId,
 		clientSecret,
 		callsPerWindow: boundedInteger(credential.rateLimitCalls, 50, 1, MARKETO_MAX_CALLS_PER_WINDOW, 'API Calls per 20 Seconds'),
 		maxConcurrent: boundedInteger(credential.maxConcurrent, 5, 1, MARKETO_MAX_CONCURRENT, 'Concurrent Calls'),
-		windowMs: boundedInteger(credential.rateWindowSeconds, MARKETO_WINDOW_SECONDS, 1, 3600, 'Rate Window (Seconds)') * 1000,
+		windowMs: boundedInteger(credential.rateWindowSeconds, MARKETO_WINDOW_SECONDS, shortestWindow, 3600, 'Rate Window (Seconds)') * 1000,
 	};
 }

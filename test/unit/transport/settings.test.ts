@@ -24,6 +24,14 @@ describe('credential settings', () => {
 		expect(() => normalizeBaseUrl(input)).toThrow(/REST API Base URL/);
 	});
 
+	it('lets only a local test server have a rate window shorter than Marketo\'s 20 s', () => {
+		expect(() => settingsFromCredential({ baseUrl: 'https://a.mktorest.com', clientId: 'id', clientSecret: 's', rateWindowSeconds: 5 })).toThrow(
+			/'Rate Window \(Seconds\)' must be a number from 20 to 3600/,
+		);
+		expect(settingsFromCredential({ baseUrl: 'https://a.mktorest.com', clientId: 'id', clientSecret: 's', rateWindowSeconds: 40 }).windowMs).toBe(40_000);
+		expect(settingsFromCredential({ baseUrl: 'http://127.0.0.1:8790', clientId: 'id', clientSecret: 's', rateWindowSeconds: 2 }).windowMs).toBe(2_000);
+	});
+
 	it('applies defaults and bounds to the limits', () => {
 		const s = settingsFromCredential({ baseUrl: 'https://a.mktorest.com', clientId: 'id', clientSecret: 'secret' });
 		expect(s).toMatchObject({ callsPerWindow: 50, maxConcurrent: 5, windowMs: 20_000 });

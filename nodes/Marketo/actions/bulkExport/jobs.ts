@@ -240,7 +240,9 @@ export function exportFileFetcher(run: ExportRun, exportId: string): ByteFetcher
 			method: 'GET',
 			path: `${STATUS_PATH(exportId)}/file.json`,
 			expect: 'stream',
-			headers: range ? { Range: range } : undefined,
+			// bytes as stored: Range offsets, fileSize and the checksum count unencoded bytes, which a compressed
+			// answer (that the HTTP client would decode) would not
+			headers: { 'Accept-Encoding': 'identity', ...(range ? { Range: range } : {}) },
 			errorHint: `File of export job '${exportId}'.`,
 		});
 	};
