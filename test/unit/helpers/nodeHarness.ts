@@ -5,7 +5,7 @@
  * over loopback. The end-to-end tests run the same operations in a real n8n; this covers input checks and
  * batching corners quickly.
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, INodePropertyMode } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, INodeExecutionData, INodePropertyMode } from 'n8n-workflow';
 
 import { buildProperties, route } from '../../../nodes/Marketo/actions/router';
 import type { RequestLogEntry } from '../../../sandbox';
@@ -42,6 +42,16 @@ export interface HarnessOptions {
 	binary?: Array<Record<string, { data: string; mimeType: string; fileName?: string }>>;
 }
 
+/** n8n's `helpers.httpRequest` as the transport uses it (full response, no throwing on status), over fetch. */
+async function textHttpRequest(request: IHttpRequestOptions) {
+	const response = await fetch(request.url, {
+		method: request.method,
+		headers: request.headers as Record<string, string>,
+		body: request.body as string | undefined,
+	});
+	return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
+}
+
 /** The node, bound to a started sandbox. */
 export function nodeHarness(sandbox: () => MarketoSandbox, credential: () => Json) {
 	async function run(parameters: Record<string, Param>, items: Json[] = [{}], options: HarnessOptions = {}): Promise<INodeExecutionData[]> {
@@ -61,23 +71,22 @@ export function nodeHarness(sandbox: () => MarketoSandbox, credential: () => Jso
 				if (value && typeof value === 'object' && (value as Json).__rl && extract?.extractValue) value = extractValue(name, value as Json);
 				return value;
 			},
-			helpers: {
-				httpRequest: async (request: IHttpRequestOptions) => {
-					const response = await fetch(request.url, {
-						method: request.method,
-						headers: request.headers as Record<string, string>,
-						body: request.body as string | undefined,
-					});
-					return { statusCode: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
-				},
-			},
+			helpers: { httpRequest: textHttpRequest },
 		} as unknown as IExecuteFunctions;
 		const [output] = await route.call(fn);
 		return output;
 	}
+	/** What n8n hands a list search or load options method: the credential, the node and the HTTP helper. */
+	function loadOptionsContext(): ILoadOptionsFunctions {
+		return {
+			getNode: () => testNode,
+			getCredentials: async () => credential(),
+			helpers: { httpRequest: textHttpRequest },
+		} as unknown as ILoadOptionsFunctions;
+	}
 	const calls = (path: string | RegExp, method?: string): RequestLogEntry[] =>
 		sandbox().requestLog.filter((e) => (typeof path === 'string' ? e.path === path : path.test(e.path)) && (!method || e.method === method));
-	return { run, calls };
+	return { run, calls, loadOptionsContext };
 }
 
 export const jsonOf = (output: INodeExecutionData[]) => output.map((o) => o.json);

@@ -6,6 +6,7 @@
  * input checks and the batching corners quickly.
  */
 import { resetLimiters, resetTokens } from '../../../nodes/Marketo/transport';
+import { listSearch } from '../../../nodes/Marketo/methods/listSearch';
 import { MarketoSandbox } from '../../../sandbox';
 import { fromItem, jsonOf as json, nodeHarness, pairedOf as paired, rl, type Json, type Param } from '../helpers/nodeHarness';
 
@@ -13,7 +14,7 @@ describe('Static List and List Membership operations against the sandbox', () =>
 	let sandbox: MarketoSandbox;
 	let url: string;
 
-	const { run: runNode, calls } = nodeHarness(
+	const { run: runNode, calls, loadOptionsContext } = nodeHarness(
 		() => sandbox,
 		() => ({ baseUrl: url, clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', rateLimitCalls: 100, rateWindowSeconds: 1 }),
 	);
@@ -31,6 +32,29 @@ describe('Static List and List Membership operations against the sandbox', () =>
 		sandbox.reset();
 		resetTokens();
 		resetLimiters();
+	});
+
+	describe('pickers', () => {
+		it('a search reads further pages until it has matches: a list among 700 is found in one search', async () => {
+			for (let n = 0; n < 700; n++) sandbox.assets.createList(n === 650 ? 'Needle Campaign List' : `Filler ${n}`, { id: 13, type: 'Folder' });
+			sandbox.clearLog();
+			const found = await listSearch.searchStaticLists.call(loadOptionsContext(), 'needle');
+			expect(found.results).toEqual([expect.objectContaining({ name: 'Needle Campaign List' })]);
+			expect(found.paginationToken).toBeUndefined();
+			expect(calls('/rest/asset/v1/staticLists.json')).toHaveLength(4);
+			// browsing without a search text reads one page at a time
+			const browsed = await listSearch.searchStaticLists.call(loadOptionsContext());
+			expect(browsed.results).toHaveLength(200);
+			expect(browsed.paginationToken).toBe('200');
+		});
+
+		it('the folder picker offers programs below the second level, with their type', async () => {
+			const deep = sandbox.assets.createFolder('Regional', { id: 14, type: 'Folder' });
+			const deeper = sandbox.assets.createFolder('EMEA', deep.ref);
+			const found = await listSearch.searchFolders.call(loadOptionsContext(), 'emea');
+			expect(found.results).toEqual([expect.objectContaining({ value: `Folder:${deeper.ref.id}` })]);
+			expect(calls('/rest/asset/v1/folders.json')[0].query).toMatchObject({ maxDepth: '10' });
+		});
 	});
 
 	describe('Static List', () => {
