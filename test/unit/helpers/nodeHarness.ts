@@ -71,7 +71,10 @@ export function nodeHarness(sandbox: () => MarketoSandbox, credential: () => Jso
 				if (value && typeof value === 'object' && (value as Json).__rl && extract?.extractValue) value = extractValue(name, value as Json);
 				return value;
 			},
-			helpers: { httpRequest: textHttpRequest },
+			helpers: {
+				httpRequest: textHttpRequest,
+				getBinaryDataBuffer: async (itemIndex: number, property: string) => Buffer.from(options.binary?.[itemIndex]?.[property]?.data ?? '', 'base64'),
+			},
 		} as unknown as IExecuteFunctions;
 		const [output] = await route.call(fn);
 		return output;

@@ -258,13 +258,30 @@ async function jobsFromFile(context: OperationContext, run: RunOptions, itemInde
 
 /* ------------------------------------------------------------------ jobs to output */
 
-/** The job's output item, or with Continue On Fail its error item; without, the node stops. */
-function jobError(context: OperationContext, job: Job, error: unknown, description?: string): INodeExecutionData {
+/**
+ * For an error that stops the node after Marketo accepted other parts of the run: those import regardless, and
+ * their batch ids must not be lost with the node's output.
+ */
+function acceptedNote(job: Job, run: Job[]): string | undefined {
+	const ids = run.filter((other) => other !== job && other.status?.batchId !== undefined).map((other) => other.status!.batchId);
+	if (ids.length === 0) return undefined;
+	return `Marketo already accepted import batch ${ids.join(', ')} of this run; ${ids.length > 1 ? 'they import' : 'it imports'} regardless. Check with Bulk Import > Get Status or the Marketo Trigger before importing the same leads again.`;
+}
+
+/**
+ * The job's error item with Continue On Fail; without, the node stops (naming the other batches of the run that
+ * Marketo already accepted, given `run`).
+ */
+function jobError(context: OperationContext, job: Job, error: unknown, description?: string, run: Job[] = []): INodeExecutionData {
 	const { fn } = context;
 	const message = error instanceof Error ? error.message : String(error);
 	if (!context.continueOnFail) {
-		if (!description && (error instanceof NodeApiError || error instanceof NodeOperationError)) throw error;
-		throw new NodeOperationError(fn.getNode(), message, { itemIndex: job.itemIndexes[0], description });
+		const note = acceptedNote(job, run);
+		if (!description && (error instanceof NodeApiError || error instanceof NodeOperationError)) {
+			if (note) error.description = [error.description, note].filter(Boolean).join(' ');
+			throw error;
+		}
+		throw new NodeOperationError(fn.getNode(), message, { itemIndex: job.itemIndexes[0], description: [description, note].filter(Boolean).join(' ') || undefined });
 	}
 	const json: IDataObject = { kind: ITEM_KINDS.job, ...job.status, ...job.about, error: message };
 	const errorDescription = description ?? (error as { description?: string }).description;
@@ -293,10 +310,11 @@ async function submitAll(context: OperationContext, jobs: Job[], run: RunOptions
 						job,
 						new Error(`Marketo's bulk import queue stayed busy: ${error.message}`),
 						`The node waited ${Math.round(error.waitedMs / 1000)} s over ${error.retries} retries. Marketo runs at most 10 imports per instance at a time (and one per static list). Raise 'Retries When Queue Is Busy' under Options, or run the import later.`,
+						jobs,
 					),
 				]);
 			} else {
-				failed.set(job, [jobError(context, job, error)]);
+				failed.set(job, [jobError(context, job, error, undefined, jobs)]);
 			}
 		}
 		// the part is uploaded (or given up): its bytes are no longer needed
@@ -481,12 +499,18 @@ export const importLeads: OperationDeclaration = {
 		const outputs = new Map<Job, INodeExecutionData[]>(await submitAll(context, jobs, run));
 		const submitted = jobs.filter((j) => !outputs.has(j) && j.status);
 		if (run.wait && submitted.length > 0) {
-			const final = await waitForJobs(client, submitted.map((j) => j.status as ImportStatus), {
-				intervalMs: run.pollMs,
-				maxWaitMs: run.maxWaitMs,
-				clock: systemClock,
-			});
-			for (const job of submitted) {
+			let final = new Map<number, ImportStatus>();
+			try {
+				final = await waitForJobs(client, submitted.map((j) => j.status as ImportStatus), {
+					intervalMs: run.pollMs,
+					maxWaitMs: run.maxWaitMs,
+					clock: systemClock,
+				});
+			} catch (error) {
+				// the jobs are in Marketo whatever happened to the status calls: their items carry their batch ids
+				for (const job of submitted) outputs.set(job, [jobError(context, job, error, undefined, jobs)]);
+			}
+			for (const job of submitted.filter((j) => !outputs.has(j))) {
 				job.status = final.get(job.status!.batchId) ?? job.status;
 				if (!isFinished(job.status!.status)) {
 					outputs.set(job, [
@@ -495,10 +519,15 @@ export const importLeads: OperationDeclaration = {
 							job,
 							new Error(`Marketo import job ${job.status!.batchId} was still ${job.status!.status} after ${run.maxWaitMs / 60_000} min`),
 							`The import goes on in Marketo. Check it later with Bulk Import > Get Status (batch ID ${job.status!.batchId}), or raise 'Max Wait (Minutes)' under Options.`,
+							jobs,
 						),
 					]);
 				} else {
-					outputs.set(job, await finishedJobOutput(context, job, run));
+					try {
+						outputs.set(job, await finishedJobOutput(context, job, run));
+					} catch (error) {
+						outputs.set(job, [jobError(context, job, error, undefined, jobs)]);
+					}
 				}
 			}
 		} else {
