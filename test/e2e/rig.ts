@@ -10,9 +10,9 @@
  * The credential points at a Marketo sandbox started in-process, or at a real Marketo instance when
  * MARKETO_BASE_URL, MARKETO_CLIENT_ID and MARKETO_CLIENT_SECRET are set (see `realMarketo`).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -338,28 +338,39 @@ interface ExecResult {
 	durationMs: number;
 }
 
+/**
+ * Runs a command to its end. Its stdout and stderr go to files, not pipes: n8n prints a run with console output and
+ * then exits at once, and output still queued for a pipe at that moment is lost (seen with runs of 20 MB), while
+ * writes to a file are synchronous.
+ */
 function run(
 	command: string,
 	args: string[],
 	options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<ExecResult> {
 	const started = Date.now();
+	const dir = mkdtempSync(join(tmpdir(), 'n8n-run-'));
+	const outFile = join(dir, 'stdout');
+	const errFile = join(dir, 'stderr');
+	const out = openSync(outFile, 'w');
+	const err = openSync(errFile, 'w');
 	return new Promise((resolveRun) => {
-		execFile(
-			command,
-			args,
-			{
-				cwd: options.cwd,
-				env: options.env ?? process.env,
-				timeout: options.timeoutMs ?? 5 * 60_000,
-				maxBuffer: 512 * 1024 * 1024,
-				killSignal: 'SIGKILL',
-			},
-			(error, stdout, stderr) => {
-				const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-				resolveRun({ code, stdout: String(stdout), stderr: String(stderr), durationMs: Date.now() - started });
-			},
-		);
+		let finished = false;
+		const finish = (code: number | null) => {
+			if (finished) return;
+			finished = true;
+			clearTimeout(timer);
+			closeSync(out);
+			closeSync(err);
+			const stdout = readFileSync(outFile, 'utf8');
+			const stderr = readFileSync(errFile, 'utf8');
+			rmSync(dir, { recursive: true, force: true });
+			resolveRun({ code, stdout, stderr, durationMs: Date.now() - started });
+		};
+		const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', out, err] });
+		const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 5 * 60_000);
+		child.once('error', () => finish(null));
+		child.once('exit', (code) => finish(code));
 	});
 }
 
