@@ -207,6 +207,15 @@ export class MarketoClient {
 		return await this.send({ ...request, expect: request.expect ?? 'text' });
 	}
 
+	/**
+	 * A token with useful life left, and when it expires: the one this process holds for the instance, else a new
+	 * one. For the credential's preAuthentication (the HTTP Request node with the Marketo API credential).
+	 */
+	async accessToken(): Promise<{ token: string; expiresAt: number }> {
+		const token = await this.tokens.get();
+		return { token, expiresAt: this.tokens.expiresAt() };
+	}
+
 	/** Fetches a token now (credential test); fails with Marketo's own message. */
 	async checkToken(): Promise<void> {
 		await this.tokens.get();

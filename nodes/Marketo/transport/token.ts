@@ -68,6 +68,11 @@ export class TokenCache {
 		}
 	}
 
+	/** When the token `get` gave last expires (epoch ms); 0 when none is held. */
+	expiresAt(): number {
+		return tokens.get(this.key)?.expiresAt ?? 0;
+	}
+
 	private async refresh(entry: TokenEntry, rejected?: string): Promise<string> {
 		// the token we hold is in its last seconds: wait it out, Marketo would only hand it back
 		if (entry.token && entry.token !== rejected) {
