@@ -125,10 +125,17 @@ export async function sendInRounds<R, Res>(
 ): Promise<Array<BatchOutcome<R, Res>>> {
 	const rounds: Array<Array<BatchEntry<R>>> = [];
 	const seen = new Map<string, number>();
+	// a record identical to an earlier one (same `keyOf`) joins that one's round, where sendInBatches sends it once
+	const roundOfRecord = new Map<string, number>();
 	for (const entry of entries) {
 		const key = roundKeyOf(entry.record);
-		const round = key === undefined ? 0 : (seen.get(key) ?? 0);
-		if (key !== undefined) seen.set(key, round + 1);
+		const identity = options.keyOf?.(entry.record);
+		let round = identity === undefined ? undefined : roundOfRecord.get(identity);
+		if (round === undefined) {
+			round = key === undefined ? 0 : (seen.get(key) ?? 0);
+			if (key !== undefined) seen.set(key, round + 1);
+			if (identity !== undefined) roundOfRecord.set(identity, round);
+		}
 		(rounds[round] ??= []).push(entry);
 	}
 	const outcomeOf = new Map<BatchEntry<R>, BatchOutcome<R, Res>>();

@@ -128,4 +128,20 @@ describe('sendInRounds', () => {
 		});
 		expect(calls).toEqual([[0, 1, 2]]);
 	});
+
+	it('keeps identical records together: sent once in the round of the first, while a different one for the same key waits', async () => {
+		type Move = { id: number; partition: string };
+		const moves: Move[] = [{ id: 5, partition: 'Mexico' }, { id: 5, partition: 'Mexico' }, { id: 5, partition: 'Canada' }, { id: 6, partition: 'Canada' }];
+		const calls: string[][] = [];
+		const outcomes = await sendInRounds<Move, Result>(moves.map((record, itemIndex) => ({ itemIndex, record })), (m) => String(m.id), {
+			continueOnFail: false,
+			keyOf: (m) => `${m.id}/${m.partition}`,
+			send: async (input) => {
+				calls.push(input.map((m) => `${m.id}/${m.partition}`));
+				return input.map((m) => ({ id: m.id, status: m.partition }));
+			},
+		});
+		expect(calls).toEqual([['5/Mexico', '6/Canada'], ['5/Canada']]);
+		expect(outcomes.map((o) => o.result?.status)).toEqual(['Mexico', 'Mexico', 'Canada', 'Canada']);
+	});
 });

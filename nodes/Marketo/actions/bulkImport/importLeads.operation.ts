@@ -532,7 +532,13 @@ export const importLeads: OperationDeclaration = {
 			}
 		} else {
 			for (const job of submitted) {
-				outputs.set(job, [{ json: { kind: ITEM_KINDS.job, ...job.status, ...job.about }, pairedItem: pairedWith(job.itemIndexes) }]);
+				// Marketo can refuse a file at once (status Failed in the upload's answer): that is a failure, waiting or not
+				outputs.set(
+					job,
+					isFailed(job.status!.status)
+						? await finishedJobOutput(context, job, run)
+						: [{ json: { kind: ITEM_KINDS.job, ...job.status, ...job.about }, pairedItem: pairedWith(job.itemIndexes) }],
+				);
 			}
 		}
 

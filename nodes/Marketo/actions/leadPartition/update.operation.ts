@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationDeclaration } from '../types';
-import { MAX_BATCH, sendInBatches } from '../../transport';
+import { MAX_BATCH, sendInRounds } from '../../transport';
 import { leadIdField, partitionNameField } from '../shared/fields';
 import { collectEntries, outcomeItems } from '../shared/items';
 import type { RecordResult } from '../shared/items';
@@ -39,7 +39,9 @@ export const update: OperationDeclaration = {
 			});
 		}
 
-		const outcomes = await sendInBatches<PartitionMove, RecordResult>(entries, {
+		// a lead moved to two partitions in one run: the moves go out one after the other, in input order, so each
+		// result is its own and the last item wins (see sendInRounds)
+		const outcomes = await sendInRounds<PartitionMove, RecordResult>(entries, (r) => `${r.id}`, {
 			size: MAX_BATCH,
 			parallel: client.settings.maxConcurrent,
 			keyOf: (r) => `${r.id}\u0000${r.partitionName}`,
