@@ -1,6 +1,6 @@
 /** Bulk API: lead import (multipart upload, status, failures, warnings) and lead export. */
 import { statSync } from 'node:fs';
-import { type Ctx, RawReply, type Route, isObject, jsonObject, param } from '../context';
+import { type Ctx, RawReply, type Route, isObject, jsonObject } from '../context';
 import { parseFormat } from '../csv';
 import { HttpError, MarketoError, successBody } from '../envelope';
 import type { ExportFilter } from '../bulk/exports';
@@ -130,8 +130,10 @@ const STATUS_NAMES: Record<string, string> = {
 };
 
 function listExports(ctx: Ctx): Record<string, unknown> {
-	const wanted = (param(ctx, 'status') ?? '')
-		.split(',')
+	// comma-separated as Marketo's pages show it, or repeated as the Swagger's collectionFormat multi has it
+	const wanted = ctx.query
+		.getAll('status')
+		.flatMap((v) => v.split(','))
 		.map((s) => s.trim())
 		.filter(Boolean)
 		.map((s) => {
