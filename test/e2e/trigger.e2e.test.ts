@@ -4,12 +4,11 @@
  * of n8n fires the job that finished while it was down and nothing twice.
  *
  * Each firing runs a Marketo node that searches leads by `<exportId>@fired.test`, so the sandbox's request log
- * shows exactly which jobs fired and how often. Takes about four minutes: n8n polls at most once a minute.
+ * shows exactly which jobs fired and how often. Takes four to six minutes: n8n polls at most once a minute.
  */
 import { E2eRig, itSandbox, newId, type StartedN8n, type Workflow, CREDENTIAL_TYPE, MARKETO_NODE_TYPE } from './rig';
 
 const TRIGGER_TYPE = 'n8n-nodes-marketo.marketoTrigger';
-const POLL_WAIT_MS = 75_000;
 
 function triggerWorkflow(credential: { id: string; name: string }): Workflow {
 	const creds = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
@@ -99,6 +98,29 @@ describe('Marketo Trigger in a running n8n', () => {
 		await rig?.dispose();
 	});
 
+	/** Polls of the export job list so far: the trigger lists jobs at activation and then at every poll. */
+	const exportPolls = (): number => (rig.requestLog() ?? []).filter((e) => e.path === '/bulk/v1/leads/export.json' && e.method === 'GET').length;
+
+	/**
+	 * Waits until `check` holds (n8n polls once a minute, and activation takes longer on a busy machine: fixed
+	 * sleeps made this test fail at random), or fails saying what did not happen.
+	 */
+	const waitFor = async (what: string, check: () => boolean, timeoutMs = 150_000): Promise<void> => {
+		const deadline = Date.now() + timeoutMs;
+		while (!check()) {
+			if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+			await new Promise((r) => setTimeout(r, 1_000));
+		}
+	};
+
+	/** Starts n8n and waits for the trigger's activation poll (watching starts there). */
+	const startAndWatch = async (): Promise<StartedN8n> => {
+		const before = exportPolls();
+		const started = await rig.startN8n();
+		await waitFor('the activation poll of the trigger', () => exportPolls() > before);
+		return started;
+	};
+
 	itSandbox(
 		'fires once per finished job across polls, never for history, and survives a restart',
 		async () => {
@@ -108,24 +130,28 @@ describe('Marketo Trigger in a running n8n', () => {
 			expect(published.code).toBe(0);
 
 			const history = await finishedExport(); // finished before activation: never fires
-			n8n = await rig.startN8n();
-			await new Promise((r) => setTimeout(r, 5_000)); // activation poll: watching starts now
+			n8n = await startAndWatch();
 
 			const first = await finishedExport();
-			await new Promise((r) => setTimeout(r, POLL_WAIT_MS));
+			await waitFor(`job ${first} to fire`, () => firings([first])[0] > 0);
 			expect(firings([history, first])).toEqual([0, 1]);
 
+			// the poll that fires the second job must not fire the first one again
 			const second = await finishedExport();
-			await new Promise((r) => setTimeout(r, POLL_WAIT_MS));
+			await waitFor(`job ${second} to fire`, () => firings([second])[0] > 0);
 			expect(firings([history, first, second])).toEqual([0, 1, 1]);
 
 			// n8n goes down; a job finishes meanwhile; n8n comes back with the workflow still active
 			await n8n.stop();
 			const whileDown = await finishedExport();
-			n8n = await rig.startN8n();
-			await new Promise((r) => setTimeout(r, POLL_WAIT_MS));
+			n8n = await startAndWatch();
+			await waitFor(`job ${whileDown} (finished while n8n was down) to fire`, () => firings([whileDown])[0] > 0);
+			// one more poll after the restart: nothing fires twice
+			const polls = exportPolls();
+			await waitFor('the next poll after the restart', () => exportPolls() > polls);
+			await new Promise((r) => setTimeout(r, 10_000));
 			expect(firings([history, first, second, whileDown])).toEqual([0, 1, 1, 1]);
 		},
-		8 * 60_000,
+		12 * 60_000,
 	);
 });

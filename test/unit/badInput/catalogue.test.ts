@@ -113,4 +113,18 @@ describe('bad-input catalogue', () => {
 		expect(writes()).toHaveLength(1);
 		expect(writes()[0].recordCount).toBe(2);
 	});
+
+	it('with Continue On Fail, an item with an unknown lead field is an error item naming it; the others are synced', async () => {
+		credentialOverride = {};
+		const items = [{ email: 'ok1@example.com' }, { email: 'bad@example.com', favouriteColour: 'red' }, { email: 'ok2@example.com' }];
+		const output = await run(upsert(), items, { continueOnFail: true });
+		expect(pairedOf(output)).toEqual([0, 1, 2]);
+		expect(jsonOf(output)).toEqual([
+			expect.objectContaining({ email: 'ok1@example.com', status: 'created' }),
+			expect.objectContaining({ error: "Not lead fields of this Marketo instance: 'favouriteColour'" }),
+			expect.objectContaining({ email: 'ok2@example.com', status: 'created' }),
+		]);
+		expect(writes()).toHaveLength(1);
+		expect(writes()[0].recordCount).toBe(2);
+	});
 });

@@ -4,7 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { OperationDeclaration } from '../types';
 import { MAX_BATCH, sendInRounds } from '../../transport';
 import { partitionNameField } from '../shared/fields';
-import { collectEntries, outcomeItems } from '../shared/items';
+import { collectEntries, errorItem, outcomeItems } from '../shared/items';
 import type { RecordResult } from '../shared/items';
 import { leadPartitions, unknownLeadFields } from '../shared/marketoData';
 import { itemFieldEntries, itemFieldsProperties } from '../shared/itemFields';
@@ -80,13 +80,22 @@ export const createOrUpdate: OperationDeclaration = {
 		});
 		if (entries.length === 0) return outcomeItems(context, [], rejected, () => ({}));
 
-		// unknown field names would fail a whole call of 300 leads (1006): name them now, before anything is sent
-		const unknown = await unknownLeadFields(client, entries.flatMap((e) => Object.keys(e.record)));
-		if (unknown.length > 0) {
-			throw new NodeOperationError(fn.getNode(), `Not lead fields of this Marketo instance: ${unknown.map((n) => `'${n}'`).join(', ')}`, {
+		// unknown field names would fail a whole call of 300 leads (1006): name them now, before anything is sent;
+		// with Continue On Fail only the items that carry them fail
+		const unknown = new Set(await unknownLeadFields(client, entries.flatMap((e) => Object.keys(e.record))));
+		const unknownIn = (lead: LeadRecord) => Object.keys(lead).filter((name) => unknown.has(name));
+		for (const entry of unknown.size > 0 ? [...entries] : []) {
+			const names = unknownIn(entry.record);
+			if (names.length === 0) continue;
+			const error = new NodeOperationError(fn.getNode(), `Not lead fields of this Marketo instance: ${names.map((n) => `'${n}'`).join(', ')}`, {
+				itemIndex: entry.itemIndex,
 				description: "Use Marketo's REST API field names (Admin > Field Management, or the list under 'Define Below'), or leave these out with 'Fields to Ignore'.",
 			});
+			if (!context.continueOnFail) throw error;
+			rejected.set(entry.itemIndex, errorItem(error, entry.itemIndex));
+			entries.splice(entries.indexOf(entry), 1);
 		}
+		if (entries.length === 0) return outcomeItems(context, [], rejected, () => ({}));
 		if (partitionName && !(await leadPartitions(client)).some((p) => p.name === partitionName)) {
 			throw new NodeOperationError(fn.getNode(), `'Partition Name or ID': no partition named "${partitionName}" on this instance`);
 		}
