@@ -24,6 +24,17 @@ const partition = (extra: Record<string, Param>) => ({ resource: 'leadPartition'
 const list = (operation: string, extra: Record<string, Param>) => ({ resource: 'staticList', operation, ...extra });
 const members = (operation: string, extra: Record<string, Param>) => ({ resource: 'listMembership', operation, list: rl('id', 1021), ...extra });
 const byItem = (key: string) => (json: Json) => json[key];
+const exportJob = (extra: Record<string, Param>) => ({
+	resource: 'bulkExport',
+	operation: 'createJob',
+	fields: ['id', 'email'],
+	format: 'CSV',
+	filterType: 'createdAt',
+	createdAfter: '2026-01-01T00:00:00Z',
+	createdBefore: '2026-01-15T00:00:00Z',
+	options: {},
+	...extra,
+});
 
 const CASES: Case[] = [
 	// credential
@@ -64,6 +75,15 @@ const CASES: Case[] = [
 	{ what: 'an empty lead ID to add', parameters: members('add', { leadId: '' }), error: /'Lead ID'/ },
 	{ what: 'one bad ID among several in an item', parameters: members('isMember', { leadId: '12,abc' }), error: /'Lead ID' must be a Marketo ID .*"abc"/ },
 	{ what: 'a list ID of zero', parameters: members('getLeads', { list: rl('id', '0'), fields: [], returnAll: true }), error: /'List' must be a Marketo ID/ },
+	// bulk export (a job is created only when everything reads well)
+	{ what: 'an export window that ends before it starts', parameters: exportJob({ createdAfter: '2026-03-01T00:00:00Z', createdBefore: '2026-02-01T00:00:00Z' }), error: /'Created After' .* is later than 'Created Before'/ },
+	{ what: 'an export window start that is not a date', parameters: exportJob({ createdAfter: 'last spring' }), error: /'Created After' is not a date: "last spring"/ },
+	{ what: 'an export without fields', parameters: exportJob({ fields: [] }), error: /'Fields'/ },
+	{ what: 'an export field that is not a lead field', parameters: exportJob({ fields: ['id', 'favouriteColour'] }), error: /favouriteColour/ },
+	{ what: 'a smart list ID that is not a number', parameters: exportJob({ filterType: 'smartList', smartList: rl('id', 'SL12') }), error: /'Smart List' must be a Marketo ID/ },
+	{ what: 'an export ID to enqueue that is empty', parameters: { resource: 'bulkExport', operation: 'enqueueJob', exportId: ' ', options: {} }, error: /'Export ID' is empty/ },
+	// credential, on a real (https) instance
+	{ what: 'a rate window shorter than Marketo\'s 20 s for a real instance', credential: { baseUrl: 'https://123-ABC-456.mktorest.com', rateWindowSeconds: 5 }, parameters: lead('get', { leadId: '1', fields: [] }), error: /'Rate Window \(Seconds\)' must be a number from 20/ },
 	{ what: 'a lead ID given as a list of objects', parameters: members('remove', { leadId: byItem('ids') }), items: [{ ids: [{ id: 1 }] }], error: /'Lead ID' must be a Marketo ID/ },
 ];
 
