@@ -4,9 +4,7 @@
  * happen), and nothing is lost silently: with Continue On Fail the bad item becomes an error item and the others
  * are still sent.
  */
-import { resetLimiters, resetTokens } from '../../../nodes/Marketo/transport';
-import { MarketoSandbox } from '../../../sandbox';
-import { jsonOf, nodeHarness, pairedOf, rl, type Json, type Param } from '../helpers/nodeHarness';
+import { fileSandbox, jsonOf, nodeHarness, pairedOf, rl, type Json, type Param } from '../helpers/nodeHarness';
 
 interface Case {
 	what: string;
@@ -88,28 +86,11 @@ const CASES: Case[] = [
 ];
 
 describe('bad-input catalogue', () => {
-	let sandbox: MarketoSandbox;
-	let url = '';
 	let credentialOverride: Json = {};
-	const { run, calls } = nodeHarness(
-		() => sandbox,
-		() => ({ baseUrl: url, clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', rateLimitCalls: 100, rateWindowSeconds: 1, ...credentialOverride }),
-	);
+	const { sandbox, credential } = fileSandbox({ seedLeads: 20, latencyMs: 0, limits: false });
+	const { run, calls } = nodeHarness(sandbox, () => credential(credentialOverride));
 	/** calls that change something in Marketo */
 	const writes = () => calls(/^\/(rest|bulk)\//).filter((e) => e.method !== 'GET' && !(e.method === 'POST' && e.methodOverride === 'GET'));
-
-	beforeAll(async () => {
-		sandbox = new MarketoSandbox({ seedLeads: 20, latencyMs: 0, limits: false });
-		({ url } = await sandbox.start());
-	});
-	afterAll(async () => {
-		await sandbox.stop();
-	});
-	beforeEach(() => {
-		sandbox.reset();
-		resetTokens();
-		resetLimiters();
-	});
 
 	it(`holds at least 30 cases (${CASES.length})`, () => {
 		expect(CASES.length).toBeGreaterThanOrEqual(30);

@@ -3,37 +3,18 @@
  * has accepted a job and a later call fails. The job imports regardless, so its batch id must reach the user,
  * on the error item (Continue On Fail) or in the error that stops the node.
  */
-import { resetLimiters, resetTokens } from '../../../nodes/Marketo/transport';
-import { MarketoSandbox } from '../../../sandbox';
-import { jsonOf, nodeHarness } from '../helpers/nodeHarness';
+import { fileSandbox, jsonOf, nodeHarness } from '../helpers/nodeHarness';
 
 const STATUS = /^\/bulk\/v1\/leads\/batch\/\d+\.json$/;
 
 describe('Import Leads after Marketo accepted the job', () => {
-	let sandbox: MarketoSandbox;
-	let url: string;
-	const { run, calls } = nodeHarness(
-		() => sandbox,
-		() => ({ baseUrl: url, clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', rateLimitCalls: 100, rateWindowSeconds: 1 }),
-	);
+	const { sandbox, credential } = fileSandbox({ latencyMs: 0, limits: false, bulk: { minPhaseMs: 10 } });
+	const { run, calls } = nodeHarness(sandbox, () => credential());
 	const importItems = { resource: 'bulkImport', operation: 'importLeads', source: 'items', dataMode: 'autoMap', ignoreFields: '', pollInterval: 5, options: {} };
 	const items = [{ email: 'ana@example.com' }, { email: 'li@example.com' }, { email: 'zoe@example.com' }];
 
-	beforeAll(async () => {
-		sandbox = new MarketoSandbox({ latencyMs: 0, limits: false, bulk: { minPhaseMs: 10 } });
-		({ url } = await sandbox.start());
-	});
-	afterAll(async () => {
-		await sandbox.stop();
-	});
-	beforeEach(() => {
-		sandbox.reset();
-		resetTokens();
-		resetLimiters();
-	});
-
 	it('a status call that fails gives every item of the job an error item carrying the batch id (Continue On Fail)', async () => {
-		sandbox.injectFault({ method: 'GET', path: STATUS, kind: 'error', code: '603', message: 'Access denied', times: Infinity });
+		sandbox().injectFault({ method: 'GET', path: STATUS, kind: 'error', code: '603', message: 'Access denied', times: Infinity });
 		const output = await run(importItems, items, { continueOnFail: true });
 		const [job] = jsonOf(output);
 		expect(output).toHaveLength(1);
@@ -44,7 +25,7 @@ describe('Import Leads after Marketo accepted the job', () => {
 
 	it('without Continue On Fail the error that stops the node names the other batches Marketo already accepted', async () => {
 		const file = (text: string) => ({ data: { data: Buffer.from(text).toString('base64'), mimeType: 'text/csv', fileName: 'leads.csv' } });
-		sandbox.injectFault({ method: 'GET', path: STATUS, kind: 'error', code: '603', message: 'Access denied', times: Infinity });
+		sandbox().injectFault({ method: 'GET', path: STATUS, kind: 'error', code: '603', message: 'Access denied', times: Infinity });
 		const error = await run({ ...importItems, source: 'binary', binaryPropertyName: 'data', fileFormat: 'auto' }, [{}, {}], {
 			binary: [file('email\nana@example.com\n'), file('email\nli@example.com\n')],
 		}).then(

@@ -8,8 +8,9 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, INodeExecutionData, INodePropertyMode } from 'n8n-workflow';
 
 import { buildProperties, route } from '../../../nodes/Marketo/actions/router';
-import type { RequestLogEntry } from '../../../sandbox';
-import type { MarketoSandbox } from '../../../sandbox';
+import { resetLimiters, resetTokens } from '../../../nodes/Marketo/transport';
+import { MarketoSandbox } from '../../../sandbox';
+import type { RequestLogEntry, SandboxOptions } from '../../../sandbox';
 import { testNode } from './fakeMarketo';
 
 export type Json = Record<string, unknown>;
@@ -94,3 +95,28 @@ export function nodeHarness(sandbox: () => MarketoSandbox, credential: () => Jso
 
 export const jsonOf = (output: INodeExecutionData[]) => output.map((o) => o.json);
 export const pairedOf = (output: INodeExecutionData[]) => output.map((o) => (o.pairedItem as { item: number }).item);
+
+/**
+ * A sandbox for the whole test file, reset before each test together with the process-wide token cache and rate
+ * limiters; `credential` is the sandbox's credential (fast rate window), with `extra` values on top.
+ */
+export function fileSandbox(options: SandboxOptions): { sandbox: () => MarketoSandbox; credential: (extra?: Json) => Json } {
+	let sandbox: MarketoSandbox;
+	let url = '';
+	beforeAll(async () => {
+		sandbox = new MarketoSandbox(options);
+		({ url } = await sandbox.start());
+	});
+	afterAll(async () => {
+		await sandbox.stop();
+	});
+	beforeEach(() => {
+		sandbox.reset();
+		resetTokens();
+		resetLimiters();
+	});
+	return {
+		sandbox: () => sandbox,
+		credential: (extra = {}) => ({ baseUrl: url, clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', rateLimitCalls: 100, rateWindowSeconds: 1, ...extra }),
+	};
+}

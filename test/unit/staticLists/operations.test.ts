@@ -1,43 +1,23 @@
 /**
- * Static List and List Membership operations, run through the node's router against the in-process sandbox.
+ * Static List and List Membership operations, run through the node's router against the in-process sandbox().
  * n8n itself is replaced by a small stand-in for IExecuteFunctions: parameters are given per item (a function of
  * the item stands in for an expression), and resource locators are resolved the way n8n does it, with the regex
  * the node declares for the URL mode. The end-to-end tests run the same operations in a real n8n; these cover the
  * input checks and the batching corners quickly.
  */
-import { resetLimiters, resetTokens } from '../../../nodes/Marketo/transport';
 import { listSearch } from '../../../nodes/Marketo/methods/listSearch';
-import { MarketoSandbox } from '../../../sandbox';
-import { fromItem, jsonOf as json, nodeHarness, pairedOf as paired, rl, type Json, type Param } from '../helpers/nodeHarness';
+import { fileSandbox, fromItem, jsonOf as json, nodeHarness, pairedOf as paired, rl, type Json, type Param } from '../helpers/nodeHarness';
 
 describe('Static List and List Membership operations against the sandbox', () => {
-	let sandbox: MarketoSandbox;
-	let url: string;
-
-	const { run: runNode, calls, loadOptionsContext } = nodeHarness(
-		() => sandbox,
-		() => ({ baseUrl: url, clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret', rateLimitCalls: 100, rateWindowSeconds: 1 }),
-	);
+	const { sandbox, credential } = fileSandbox({ seedLeads: 1000, latencyMs: 0, limits: false });
+	const { run: runNode, calls, loadOptionsContext } = nodeHarness(sandbox, () => credential());
 	const run = (parameters: Parameters<typeof runNode>[0], items: Json[] = [{}], continueOnFail = false) =>
 		runNode(parameters, items, { continueOnFail });
 
-	beforeAll(async () => {
-		sandbox = new MarketoSandbox({ seedLeads: 1000, latencyMs: 0, limits: false });
-		({ url } = await sandbox.start());
-	});
-	afterAll(async () => {
-		await sandbox.stop();
-	});
-	beforeEach(() => {
-		sandbox.reset();
-		resetTokens();
-		resetLimiters();
-	});
-
 	describe('pickers', () => {
 		it('a search reads further pages until it has matches: a list among 700 is found in one search', async () => {
-			for (let n = 0; n < 700; n++) sandbox.assets.createList(n === 650 ? 'Needle Campaign List' : `Filler ${n}`, { id: 13, type: 'Folder' });
-			sandbox.clearLog();
+			for (let n = 0; n < 700; n++) sandbox().assets.createList(n === 650 ? 'Needle Campaign List' : `Filler ${n}`, { id: 13, type: 'Folder' });
+			sandbox().clearLog();
 			const found = await listSearch.searchStaticLists.call(loadOptionsContext(), 'needle');
 			expect(found.results).toEqual([expect.objectContaining({ name: 'Needle Campaign List' })]);
 			expect(found.paginationToken).toBeUndefined();
@@ -49,8 +29,8 @@ describe('Static List and List Membership operations against the sandbox', () =>
 		});
 
 		it('the folder picker offers programs below the second level, with their type', async () => {
-			const deep = sandbox.assets.createFolder('Regional', { id: 14, type: 'Folder' });
-			const deeper = sandbox.assets.createFolder('EMEA', deep.ref);
+			const deep = sandbox().assets.createFolder('Regional', { id: 14, type: 'Folder' });
+			const deeper = sandbox().assets.createFolder('EMEA', deep.ref);
 			const found = await listSearch.searchFolders.call(loadOptionsContext(), 'emea');
 			expect(found.results).toEqual([expect.objectContaining({ value: `Folder:${deeper.ref.id}` })]);
 			expect(calls('/rest/asset/v1/folders.json')[0].query).toMatchObject({ maxDepth: '10' });
@@ -87,7 +67,7 @@ describe('Static List and List Membership operations against the sandbox', () =>
 			expect(json(await create(rl('list', 'Program:1034'), 'Folder', 'in program'))[0].folder).toEqual({ id: 1034, type: 'Program' });
 			expect(json(await create(rl('list', 'Folder:14'), 'Program', 'in folder'))[0].folder).toEqual({ id: 14, type: 'Folder' });
 			expect(json(await create(rl('id', '1034'), 'Program', 'by id'))[0].folder).toEqual({ id: 1034, type: 'Program' });
-			sandbox.clearLog();
+			sandbox().clearLog();
 			await expect(create(rl('id', 'Events'), 'Folder', 'bad folder')).rejects.toThrow(/'Folder' must be picked from the list or given as a folder ID/);
 			await expect(create(rl('id', '13'), 'Folder', ' ')).rejects.toThrow(`'Name' is empty`);
 			expect(calls(/^\/rest\//)).toHaveLength(0);
@@ -95,7 +75,7 @@ describe('Static List and List Membership operations against the sandbox', () =>
 
 		it('Create, Update and Delete check every item before the first call: a bad third item leaves Marketo untouched', async () => {
 			const items = [{ name: 'first', id: '1021' }, { name: 'second', id: '1026' }, { name: ' ', id: 'x1' }];
-			sandbox.clearLog();
+			sandbox().clearLog();
 			await expect(
 				run({ resource: 'staticList', operation: 'create', folder: rl('id', '13'), folderType: 'Folder', name: fromItem('name') }, items),
 			).rejects.toThrow(`'Name' is empty`);
@@ -141,15 +121,15 @@ describe('Static List and List Membership operations against the sandbox', () =>
 			});
 			await expect(remove(4242)).rejects.toMatchObject({ description: expect.stringContaining("'List': static list 4242.") });
 			expect(json(await remove(1022))).toEqual([{ id: 1022, deleted: true }]);
-			expect(sandbox.assets.list(1022)).toBeUndefined();
+			expect(sandbox().assets.list(1022)).toBeUndefined();
 		});
 
 		it('Get Many pages by offset with maxReturn 200 until a short page; Limit asks only for what it needs', async () => {
-			const folder = sandbox.assets.createFolder('Paging', { id: 12, type: 'Folder' });
-			for (let i = 0; i < 400; i++) sandbox.assets.createList(`paging ${i}`, folder.ref);
+			const folder = sandbox().assets.createFolder('Paging', { id: 12, type: 'Folder' });
+			for (let i = 0; i < 400; i++) sandbox().assets.createList(`paging ${i}`, folder.ref);
 			const browse = (extra: Json) =>
 				run({ resource: 'staticList', operation: 'getAll', folder: rl('id', folder.ref.id), folderType: 'Folder', earliestUpdatedAt: '', latestUpdatedAt: '', ...extra });
-			sandbox.clearLog();
+			sandbox().clearLog();
 			expect(await browse({ returnAll: true })).toHaveLength(400);
 			// exactly 400: the third page is the "No assets found" warning, the end and not an error
 			expect(calls('/rest/asset/v1/staticLists.json').map((c) => [c.query.offset, c.query.maxReturn])).toEqual([
@@ -157,7 +137,7 @@ describe('Static List and List Membership operations against the sandbox', () =>
 				['200', '200'],
 				['400', '200'],
 			]);
-			sandbox.clearLog();
+			sandbox().clearLog();
 			expect(await browse({ returnAll: false, limit: 200 })).toHaveLength(200);
 			expect(calls('/rest/asset/v1/staticLists.json')).toHaveLength(1);
 		});
@@ -210,7 +190,7 @@ describe('Static List and List Membership operations against the sandbox', () =>
 
 		it("bad lead ids fail before any call, naming 'Lead ID' and the item", async () => {
 			for (const bad of ['abc', '', '12.5', '-3', null]) {
-				sandbox.clearLog();
+				sandbox().clearLog();
 				const error = await run(member('add', rl('id', 1021)), [{ id: 1 }, { id: bad }]).catch((e: unknown) => e as Error & { context?: Json });
 				expect(error).toBeInstanceOf(Error);
 				expect((error as Error).message).toMatch(/'Lead ID' (must be a Marketo ID|is empty)/);
@@ -244,7 +224,7 @@ describe('Static List and List Membership operations against the sandbox', () =>
 
 		it('Get Leads pages with nextPageToken and batchSize 300; Limit trims the last page', async () => {
 			await run(member('add', rl('id', 1022)), Array.from({ length: 700 }, (_, i) => ({ id: i + 1 })));
-			sandbox.clearLog();
+			sandbox().clearLog();
 			const all = json(await run({ resource: 'listMembership', operation: 'getLeads', list: rl('id', 1022), fields: ['email'], returnAll: true }));
 			expect(all.map((l) => l.id)).toEqual(Array.from({ length: 700 }, (_, i) => i + 1));
 			expect(all[0]).toEqual({ id: 1, email: 'lead1@sandbox.example.com' });
@@ -254,7 +234,7 @@ describe('Static List and List Membership operations against the sandbox', () =>
 				['300', 'string'],
 				['300', 'string'],
 			]);
-			sandbox.clearLog();
+			sandbox().clearLog();
 			expect(await run({ resource: 'listMembership', operation: 'getLeads', list: rl('id', 1022), fields: [], returnAll: false, limit: 301 })).toHaveLength(301);
 			expect(calls('/rest/v1/lists/1022/leads.json', 'GET').map((p) => p.query.batchSize)).toEqual(['300', '1']);
 		});
