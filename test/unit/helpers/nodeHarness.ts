@@ -56,9 +56,11 @@ async function textHttpRequest(request: IHttpRequestOptions) {
 /** The node, bound to a started sandbox. */
 export function nodeHarness(sandbox: () => MarketoSandbox, credential: () => Json) {
 	async function run(parameters: Record<string, Param>, items: Json[] = [{}], options: HarnessOptions = {}): Promise<INodeExecutionData[]> {
+		// as n8n stores them: a parameter given per item (a function here) is an expression
+		const stored = Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, typeof value === 'function' ? '={{ per item }}' : value]));
 		const fn = {
 			getInputData: () => items.map((json, i) => ({ json: json as IDataObject, binary: options.binary?.[i] })),
-			getNode: () => testNode,
+			getNode: () => ({ ...testNode, parameters: stored }),
 			continueOnFail: () => options.continueOnFail ?? false,
 			getCredentials: async () => credential(),
 			getNodeParameter: (name: string, itemIndex: number, ...rest: [unknown?, { extractValue?: boolean }?]) => {

@@ -6,7 +6,8 @@ import type { OperationContext, OperationDeclaration } from '../types';
 import { DELIMITERS, parseDelimited } from '../shared/csv';
 import type { BulkFormat } from '../shared/csv';
 import { partitionNameField, staticListLocator } from '../shared/fields';
-import { itemFieldEntries, itemFieldsProperties } from '../shared/itemFields';
+import { itemFieldReader, itemFieldsProperties } from '../shared/itemFields';
+import type { ItemFieldReader } from '../shared/itemFields';
 import { collectEntries, errorItem, forEachItem } from '../shared/items';
 import { staticListId } from '../shared/lists';
 import { leadPartitions, leadSchema, unknownLeadFields } from '../shared/marketoData';
@@ -98,9 +99,9 @@ function partAbout(part: FilePart, index: number, parts: FilePart[], format: Bul
 /* ------------------------------------------------------------------ source: input items */
 
 /** One item as a row: its own fields (less the ignored ones), or the fields mapped under 'Define Below'. */
-function rowFromItem(fn: IExecuteFunctions, json: IDataObject, itemIndex: number, lookupField: string): Record<string, string> {
+function rowFromItem(fieldsOf: ItemFieldReader, json: IDataObject, itemIndex: number, lookupField: string): Record<string, string> {
 	const row: Record<string, string> = {};
-	for (const [name, value] of itemFieldEntries(fn, itemIndex, json)) {
+	for (const [name, value] of fieldsOf(itemIndex, json)) {
 		if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
 			throw new InputError(
 				`Field '${name}' holds an object or a list; an import file takes text, numbers, booleans or dates. Map it to a plain value, or add it to 'Fields to Ignore'.`,
@@ -119,7 +120,8 @@ function rowFromItem(fn: IExecuteFunctions, json: IDataObject, itemIndex: number
 async function jobsFromItems(context: OperationContext, run: RunOptions): Promise<{ jobs: Job[]; rejected: INodeExecutionData[] }> {
 	const { fn, client } = context;
 	const lookupField = String(fn.getNodeParameter('lookupField', 0, 'email') ?? '').trim() || 'email';
-	const { entries, rejected } = collectEntries<Record<string, string>>(context, (i) => rowFromItem(fn, context.items[i].json, i, lookupField));
+	const fieldsOf = itemFieldReader(fn);
+	const { entries, rejected } = collectEntries<Record<string, string>>(context, (i) => rowFromItem(fieldsOf, context.items[i].json, i, lookupField));
 	const rejectedItems = [...rejected.values()];
 	if (entries.length === 0) {
 		if (rejectedItems.length > 0) return { jobs: [], rejected: rejectedItems };

@@ -7,7 +7,7 @@ import { partitionNameField } from '../shared/fields';
 import { collectEntries, errorItem, outcomeItems } from '../shared/items';
 import type { RecordResult } from '../shared/items';
 import { leadPartitions, unknownLeadFields } from '../shared/marketoData';
-import { itemFieldEntries, itemFieldsProperties } from '../shared/itemFields';
+import { itemFieldReader, itemFieldsProperties } from '../shared/itemFields';
 import { InputError } from '../shared/values';
 
 type LeadRecord = Record<string, string | number | boolean | null>;
@@ -68,8 +68,9 @@ export const createOrUpdate: OperationDeclaration = {
 		const lookupField = action === 'createDuplicate' ? undefined : (fn.getNodeParameter('lookupField', 0, 'email') as string);
 		const partitionName = (fn.getNodeParameter('partitionName', 0, '') as string) || undefined;
 
+		const fieldsOf = itemFieldReader(fn);
 		const { entries, rejected } = collectEntries<LeadRecord>(context, (i) => {
-			const lead = leadFromEntries(itemFieldEntries(fn, i, context.items[i].json));
+			const lead = leadFromEntries(fieldsOf(i, context.items[i].json));
 			if (lookupField) {
 				const key = lead[lookupField];
 				if (key === undefined || key === null || key === '') {

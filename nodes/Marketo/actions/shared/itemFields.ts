@@ -1,5 +1,7 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { readPerItem } from './parameters';
+
 /**
  * "Fields to Send" for operations that write leads from input items: every field of the item (less the ones to
  * ignore), or Marketo fields picked below with a value mapped to each. The same three fields and the same reading
@@ -71,15 +73,25 @@ export function itemFieldsProperties(text: ItemFieldsText): INodeProperties[] {
 	];
 }
 
-/** The (name, value) pairs an item sends, read from the fields above. Names are trimmed; empty names dropped. */
-export function itemFieldEntries(fn: IExecuteFunctions, itemIndex: number, json: IDataObject): Array<[string, unknown]> {
-	const mode = fn.getNodeParameter('dataMode', itemIndex, 'autoMap') as string;
-	if (mode === 'define') {
-		const mapped = fn.getNodeParameter('fieldValues.field', itemIndex, []) as Array<{ name: string; value: unknown }>;
-		return mapped.map((m): [string, unknown] => [String(m.name ?? '').trim(), m.value]).filter(([name]) => name !== '');
-	}
-	const ignore = new Set(
-		String(fn.getNodeParameter('ignoreFields', itemIndex, '')).split(',').map((s) => s.trim()).filter(Boolean),
+export type ItemFieldReader = (itemIndex: number, json: IDataObject) => Array<[string, unknown]>;
+
+/**
+ * Reads the (name, value) pairs each item sends from the fields above. Names are trimmed; empty names dropped.
+ * Made once per run: the mode and the fields to ignore are read once unless they are expressions.
+ */
+export function itemFieldReader(fn: IExecuteFunctions): ItemFieldReader {
+	const modeOf = readPerItem(fn, 'dataMode', (i) => fn.getNodeParameter('dataMode', i, 'autoMap') as string);
+	const ignoredOf = readPerItem(
+		fn,
+		'ignoreFields',
+		(i) => new Set(String(fn.getNodeParameter('ignoreFields', i, '')).split(',').map((s) => s.trim()).filter(Boolean)),
 	);
-	return Object.entries(json).filter(([name]) => name !== '' && !ignore.has(name));
+	return (itemIndex, json) => {
+		if (modeOf(itemIndex) === 'define') {
+			const mapped = fn.getNodeParameter('fieldValues.field', itemIndex, []) as Array<{ name: string; value: unknown }>;
+			return mapped.map((m): [string, unknown] => [String(m.name ?? '').trim(), m.value]).filter(([name]) => name !== '');
+		}
+		const ignore = ignoredOf(itemIndex);
+		return Object.entries(json).filter(([name]) => name !== '' && !ignore.has(name));
+	};
 }
