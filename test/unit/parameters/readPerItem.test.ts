@@ -1,8 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { readPerItem } from '../../../nodes/Marketo/actions/shared/parameters';
+import { itemValueReader, readPerItem } from '../../../nodes/Marketo/actions/shared/parameters';
 
-const withParameters = (parameters: Record<string, unknown>) => ({ getNode: () => ({ parameters }) }) as unknown as IExecuteFunctions;
+const withParameters = (parameters: Record<string, unknown>, evaluated: unknown[] = []) =>
+	({
+		getNode: () => ({ parameters }),
+		getNodeParameter: (_name: string, itemIndex: number) => evaluated[itemIndex],
+	}) as unknown as IExecuteFunctions;
 
 describe('readPerItem', () => {
 	it('reads a parameter without an expression once, whatever the number of items', () => {
@@ -30,5 +34,23 @@ describe('readPerItem', () => {
 		expect(() => listOf(0)).toThrow("'List' must be a Marketo ID");
 		expect(() => listOf(1)).toThrow("'List' must be a Marketo ID");
 		expect(reads).toBe(1);
+	});
+});
+
+describe('itemValueReader', () => {
+	const items = [{ json: { id: 7, lead: { id: '8' } } }, { json: { id: '9,10', lead: null } }, { json: {} }];
+
+	it('reads a field of the item for an expression that only reads one ({{ $json.id }}), without n8n', () => {
+		const fn = withParameters({ leadId: '={{ $json.id }}' }, ['not', 'used', 'here']);
+		expect([0, 1, 2].map(itemValueReader(fn, 'leadId', items))).toEqual([7, '9,10', undefined]);
+		const nested = withParameters({ leadId: '={{  $json.lead.id }}' });
+		expect([0, 1, 2].map(itemValueReader(nested, 'leadId', items))).toEqual(['8', undefined, undefined]);
+	});
+
+	it('lets n8n evaluate any other expression, and reads a value without one once', () => {
+		const computed = withParameters({ leadId: '={{ $json.id + 1 }}' }, [8, '9,101', 'undefined1']);
+		expect([0, 1, 2].map(itemValueReader(computed, 'leadId', items))).toEqual([8, '9,101', 'undefined1']);
+		const fixed = withParameters({ leadId: '42' }, ['42', 'changed?']);
+		expect([0, 1].map(itemValueReader(fixed, 'leadId', items))).toEqual(['42', '42']);
 	});
 });

@@ -3,6 +3,7 @@ import { MAX_BATCH, sendInBatches } from '../../transport';
 import { leadIdField } from '../shared/fields';
 import { collectEntries, outcomeItems } from '../shared/items';
 import type { RecordResult } from '../shared/items';
+import { itemValueReader } from '../shared/parameters';
 import { parseIdList } from '../shared/values';
 
 export const deleteLeads: OperationDeclaration = {
@@ -13,7 +14,8 @@ export const deleteLeads: OperationDeclaration = {
 	properties: [leadIdField('ID of the lead to delete.')],
 	execute: async (context) => {
 		const { fn, client } = context;
-		const { entries, rejected } = collectEntries<number>(context, (i) => parseIdList(fn.getNodeParameter('leadId', i), 'Lead ID'));
+		const leadIdOf = itemValueReader(fn, 'leadId', context.items);
+		const { entries, rejected } = collectEntries<number>(context, (i) => parseIdList(leadIdOf(i), 'Lead ID'));
 		const outcomes = await sendInBatches<number, RecordResult>(entries, {
 			size: MAX_BATCH,
 			parallel: client.settings.maxConcurrent,

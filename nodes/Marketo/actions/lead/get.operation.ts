@@ -6,6 +6,7 @@ import { leadFieldsSelector, leadIdField } from '../shared/fields';
 import { collectEntries, outcomeItems } from '../shared/items';
 import type { RecordResult } from '../shared/items';
 import { DEFAULT_LEAD_FIELDS, leadPartitions, withPartitionName } from '../shared/marketoData';
+import { itemValueReader } from '../shared/parameters';
 import { parseIdList } from '../shared/values';
 
 export const get: OperationDeclaration = {
@@ -22,7 +23,8 @@ export const get: OperationDeclaration = {
 		const chosen = fn.getNodeParameter('fields', 0, []) as string[];
 		const fields = [...new Set([...(chosen.length > 0 ? chosen : DEFAULT_LEAD_FIELDS), 'id', 'leadPartitionId'])];
 
-		const { entries, rejected } = collectEntries<number>(context, (i) => parseIdList(fn.getNodeParameter('leadId', i), 'Lead ID'));
+		const leadIdOf = itemValueReader(fn, 'leadId', context.items);
+		const { entries, rejected } = collectEntries<number>(context, (i) => parseIdList(leadIdOf(i), 'Lead ID'));
 		const partitions = entries.length > 0 ? await leadPartitions(client) : [];
 
 		// one call per 300 ids (filterType=id) instead of one Get Lead by Id call per item

@@ -6,7 +6,7 @@ import { leadIdField, partitionNameField } from '../shared/fields';
 import { collectEntries, outcomeItems } from '../shared/items';
 import type { RecordResult } from '../shared/items';
 import { leadPartitions } from '../shared/marketoData';
-import { readPerItem } from '../shared/parameters';
+import { itemValueReader, readPerItem } from '../shared/parameters';
 import { parseIdList, requireText } from '../shared/values';
 
 interface PartitionMove {
@@ -25,10 +25,11 @@ export const update: OperationDeclaration = {
 	],
 	execute: async (context) => {
 		const { fn, client } = context;
+		const leadIdOf = itemValueReader(fn, 'leadId', context.items);
 		const partitionNameOf = readPerItem(fn, 'partitionName', (i) => requireText(fn.getNodeParameter('partitionName', i), 'Partition Name or ID'));
 		const { entries, rejected } = collectEntries<PartitionMove>(context, (i) => {
 			const partitionName = partitionNameOf(i);
-			return parseIdList(fn.getNodeParameter('leadId', i), 'Lead ID').map((id) => ({ id, partitionName }));
+			return parseIdList(leadIdOf(i), 'Lead ID').map((id) => ({ id, partitionName }));
 		});
 		if (entries.length === 0) return outcomeItems(context, [], rejected, () => ({}));
 

@@ -7,7 +7,7 @@ import { leadIdField, staticListLocator } from '../shared/fields';
 import { collectEntries, outcomeItems, recordResultJson } from '../shared/items';
 import type { RecordResult } from '../shared/items';
 import { staticListId } from '../shared/lists';
-import { readPerItem } from '../shared/parameters';
+import { itemValueReader, readPerItem } from '../shared/parameters';
 import { parseIdList } from '../shared/values';
 
 interface Membership {
@@ -36,10 +36,11 @@ export function memberCall(spec: {
 		properties: [staticListLocator('Static list'), leadIdField('ID of the lead.')],
 		execute: async (context: OperationContext) => {
 			const { fn, client } = context;
+			const leadIdOf = itemValueReader(fn, 'leadId', context.items);
 			const listIdOf = readPerItem(fn, 'list', (i) => staticListId(fn, i));
 			const { entries, rejected } = collectEntries<Membership>(context, (i) => {
 				const listId = listIdOf(i);
-				return parseIdList(fn.getNodeParameter('leadId', i), 'Lead ID').map((leadId) => ({ listId, leadId }));
+				return parseIdList(leadIdOf(i), 'Lead ID').map((leadId) => ({ listId, leadId }));
 			});
 
 			// one group per list: ids of every item that names the same list go into the same calls

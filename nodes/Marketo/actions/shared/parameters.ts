@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 /** Whether a stored parameter value holds an expression anywhere (n8n stores them as strings starting with '='). */
 function holdsExpression(value: unknown): boolean {
@@ -28,4 +28,24 @@ export function readPerItem<T>(fn: IExecuteFunctions, name: string, read: (itemI
 		if ('error' in once) throw once.error;
 		return once.value;
 	};
+}
+
+/** An expression that only reads a field of the item: `={{ $json.id }}`, `={{ $json.lead.id }}` */
+const ITEM_FIELD = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*)+)\s*\}\}$/;
+
+/**
+ * The parameter's raw value for each item, for the batched operations, which read every item before the first
+ * call. A value without an expression is read once (readPerItem). An expression that only reads a field of the
+ * item (`{{ $json.id }}`, the Lead ID default) is read from the item itself: the same value n8n's expression
+ * engine gives, without its cost of about 50 microseconds an item (4.5 s for 90,000 items, a tenth of the time
+ * Marketo's rate limit needs for them). Any other expression goes through n8n.
+ */
+export function itemValueReader(fn: IExecuteFunctions, name: string, items: INodeExecutionData[]): (itemIndex: number) => unknown {
+	const stored = fn.getNode().parameters[name];
+	const path = typeof stored === 'string' ? ITEM_FIELD.exec(stored)?.[1].split('.').slice(1) : undefined;
+	if (path) {
+		return (itemIndex) =>
+			path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as IDataObject)[key] : undefined), items[itemIndex].json);
+	}
+	return readPerItem(fn, name, (itemIndex) => fn.getNodeParameter(name, itemIndex));
 }
