@@ -136,7 +136,7 @@ main(async () => {
 					? 'Real time: the sandbox’s window is Marketo’s 20 s.'
 					: `Sandbox time scale ${scale}: the rate window is ${windowSeconds} s instead of 20 s, and the credential’s Rate Window (Seconds) is ${windowSeconds} to match; multiply times by ${1 / scale} for real time.`,
 				'Sandbox limits: 100 calls per window, 10 in flight, 5 ms processing per call. Ideal = (calls ÷ calls per window, rounded up, − 1) × window: the time the rate limit itself needs.',
-				'Node time is n8n’s execution time of the Marketo node. Before the first call: token and reading every item’s List and Lead ID parameters (n8n evaluates `{{ $json.id }}` once per item); after the last answer: one output item per id, paired to its input item.',
+				'Node time is n8n’s execution time of the Marketo node. Before the first call: token and reading every item’s List and Lead ID parameters (the List without an expression is read once, `{{ $json.id }}` straight from each item); after the last answer: one output item per id, paired to its input item.',
 				...notes,
 			],
 		);
