@@ -27,13 +27,20 @@ describe('readPerItem', () => {
 
 	it('fails every item with the error of the one read', () => {
 		let reads = 0;
-		const listOf = readPerItem(withParameters({}), 'list', () => {
+		const listOf = readPerItem(withParameters({ list: { __rl: true, mode: 'id', value: 'x1' } }), 'list', () => {
 			reads++;
 			throw new Error("'List' must be a Marketo ID");
 		});
 		expect(() => listOf(0)).toThrow("'List' must be a Marketo ID");
 		expect(() => listOf(1)).toThrow("'List' must be a Marketo ID");
 		expect(reads).toBe(1);
+	});
+
+	it('reads a parameter that is not stored for every item (its default may be an expression)', () => {
+		const reads: number[] = [];
+		const of = readPerItem(withParameters({}), 'leadId', (i) => (reads.push(i), i));
+		expect([0, 1].map(of)).toEqual([0, 1]);
+		expect(reads).toEqual([0, 1]);
 	});
 });
 
@@ -53,4 +60,5 @@ describe('itemValueReader', () => {
 		const fixed = withParameters({ leadId: '42' }, ['42', 'changed?']);
 		expect([0, 1].map(itemValueReader(fixed, 'leadId', items))).toEqual(['42', '42']);
 	});
+
 });

@@ -15,7 +15,9 @@ function holdsExpression(value: unknown): boolean {
  * first call. A failed read fails every item the same way.
  */
 export function readPerItem<T>(fn: IExecuteFunctions, name: string, read: (itemIndex: number) => T): (itemIndex: number) => T {
-	if (holdsExpression(fn.getNode().parameters[name])) return read;
+	const stored = fn.getNode().parameters[name];
+	// not stored (n8n fills in defaults, but if it did not, the default may be an expression): every item
+	if (stored === undefined || holdsExpression(stored)) return read;
 	let once: { value: T } | { error: unknown } | undefined;
 	return (itemIndex) => {
 		if (!once) {
