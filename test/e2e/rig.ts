@@ -617,6 +617,15 @@ export class E2eRig {
 		}
 	}
 
+	/**
+	 * Activate a workflow so that `n8n start` runs its triggers: `publish:workflow` in n8n 2.x, where workflows are
+	 * published; `update:workflow --active=true` in 1.x, which has no publish command.
+	 */
+	async activateWorkflow(workflowId: string): Promise<ExecResult> {
+		const args = N8N_VERSION.startsWith('1.') ? ['update:workflow', `--id=${workflowId}`, '--active=true'] : ['publish:workflow', `--id=${workflowId}`];
+		return await this.n8n(args);
+	}
+
 	/** Import workflows (without running them). */
 	async importWorkflows(workflows: Workflow[]): Promise<void> {
 		const file = join(this.workDir, `workflows-${newId(6)}.json`);

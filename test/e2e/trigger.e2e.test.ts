@@ -126,8 +126,8 @@ describe('Marketo Trigger in a running n8n', () => {
 		async () => {
 			const workflow = triggerWorkflow(rig.credential);
 			await rig.importWorkflows([workflow]);
-			const published = await rig.n8n(['publish:workflow', `--id=${workflow.id}`]);
-			expect(published.code).toBe(0);
+			const activated = await rig.activateWorkflow(workflow.id);
+			expect(activated.code).toBe(0);
 
 			const history = await finishedExport(); // finished before activation: never fires
 			n8n = await startAndWatch();
