@@ -264,21 +264,21 @@ async function jobsFromFile(context: OperationContext, run: RunOptions, itemInde
  * For an error that stops the node after Marketo accepted other parts of the run: those import regardless, and
  * their batch ids must not be lost with the node's output.
  */
-function acceptedNote(job: Job, run: Job[]): string | undefined {
-	const ids = run.filter((other) => other !== job && other.status?.batchId !== undefined).map((other) => other.status!.batchId);
+function acceptedNote(job: Job, jobsOfRun: Job[]): string | undefined {
+	const ids = jobsOfRun.filter((other) => other !== job && other.status?.batchId !== undefined).map((other) => other.status!.batchId);
 	if (ids.length === 0) return undefined;
 	return `Marketo already accepted import batch ${ids.join(', ')} of this run; ${ids.length > 1 ? 'they import' : 'it imports'} regardless. Check with Bulk Import > Get Status or the Marketo Trigger before importing the same leads again.`;
 }
 
 /**
  * The job's error item with Continue On Fail; without, the node stops (naming the other batches of the run that
- * Marketo already accepted, given `run`).
+ * Marketo already accepted, given `jobsOfRun`).
  */
-function jobError(context: OperationContext, job: Job, error: unknown, description?: string, run: Job[] = []): INodeExecutionData {
+function jobError(context: OperationContext, job: Job, error: unknown, description?: string, jobsOfRun: Job[] = []): INodeExecutionData {
 	const { fn } = context;
 	const message = error instanceof Error ? error.message : String(error);
 	if (!context.continueOnFail) {
-		const note = acceptedNote(job, run);
+		const note = acceptedNote(job, jobsOfRun);
 		if (!description && (error instanceof NodeApiError || error instanceof NodeOperationError)) {
 			if (note) error.description = [error.description, note].filter(Boolean).join(' ');
 			throw error;
