@@ -1,8 +1,9 @@
 /**
  * Secrets: every operation of the Marketo node runs in a real n8n against the sandbox with a distinctive client
  * secret, along with failing calls (Marketo errors, an injected 601 and 606, a node that stops the workflow) and
- * a credential with a wrong secret. Neither the client secret nor any access token the sandbox issued may appear
- * in what n8n prints (`n8n execute` stdout and stderr: run data and node errors), in n8n's log file at debug
+ * a credential with a wrong secret, and n8n's HTTP Request node with the Marketo API credential (which keeps the
+ * token, encrypted, in the stored credential). Neither the client secret nor any access token the sandbox issued
+ * may appear in what n8n prints (`n8n execute` stdout and stderr: run data and node errors), in n8n's log file at debug
  * level, in n8n's database (saved executions), or in the URLs and queries of the sandbox's request log.
  *
  * Sandbox only: it needs a secret of its own choosing and the sandbox's fault injection.
@@ -11,8 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { normalizeBaseUrl } from '../../nodes/Marketo/transport';
 import {
 	buildWorkflow,
+	CREDENTIAL_TYPE,
 	E2eRig,
 	itemsNode,
 	itSandbox,
@@ -175,6 +178,22 @@ describe('Client secret and access tokens stay out of n8n output, logs, saved ex
 					node('Job Cancel', { resource: 'bulkExport', operation: 'cancelJob' }),
 					node('Jobs', { resource: 'bulkExport', operation: 'getManyJobs', statuses: ['Canceled'], returnAll: true }),
 				],
+				// last, so that the injected 601 hits the Marketo node: the credential in n8n's HTTP Request node
+				[
+					{
+						name: 'HTTP Request',
+						type: 'n8n-nodes-base.httpRequest',
+						typeVersion: 4.2,
+						parameters: {
+							method: 'GET',
+							url: `${normalizeBaseUrl(rig.baseUrl)}/rest/v1/leads/partitions.json`,
+							authentication: 'predefinedCredentialType',
+							nodeCredentialType: CREDENTIAL_TYPE,
+							options: {},
+						},
+						credentials: { [CREDENTIAL_TYPE]: { id: rig.credential.id, name: rig.credential.name } },
+					},
+				],
 			),
 		);
 		if (!result.ok) throw new Error(`"every operation" failed: ${result.error?.message}\n${result.stderr.slice(-3000)}`);
@@ -187,6 +206,7 @@ describe('Client secret and access tokens stay out of n8n output, logs, saved ex
 		expect(outputOf(result, 'Import Warnings')).not.toHaveLength(0);
 		expect(outputOf(result, 'Export Download')).toHaveLength(1);
 		expect(outputOf(result, 'Jobs').length).toBeGreaterThan(0);
+		expect(outputOf(result, 'HTTP Request')).toEqual([expect.objectContaining({ success: true })]);
 		const log = sandbox.requestLog;
 		expect(log.filter((e) => e.code === '601' || e.code === '606').map((e) => e.code).sort()).toEqual(['601', '606']);
 		expect(log.filter((e) => e.path === '/identity/oauth/token').length).toBeGreaterThanOrEqual(2);
