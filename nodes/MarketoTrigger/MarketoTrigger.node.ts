@@ -155,7 +155,7 @@ export class MarketoTrigger implements INodeType {
 			if (answer.result?.[0]) batches.push(answer.result[0]);
 		}
 		const state = (staticData.importWatch as unknown as ImportWatchState | undefined) ?? { fired: {} };
-		const sample = latestImportSample(batches);
+		const sample = manual ? latestImportSample(batches) : undefined;
 		const { fire, next } = manual ? { fire: sample ? [sample] : [], next: state } : importBatchesToFire(state, batches);
 		if (fire.length === 0) return null;
 		const items: INodeExecutionData[] = [];

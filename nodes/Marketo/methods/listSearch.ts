@@ -14,7 +14,7 @@ const PAGES_PER_SEARCH = 10;
  */
 async function browse(
 	context: ILoadOptionsFunctions,
-	request: { path: string; qs?: IDataObject },
+	request: { path: string; qs?: Record<string, string | number> },
 	filter: string | undefined,
 	paginationToken: string | undefined,
 	toItem: (asset: IDataObject) => { name: string; value: string; url?: string },
@@ -27,7 +27,7 @@ async function browse(
 		const page = await client.request<IDataObject>({
 			method: 'GET',
 			path: request.path,
-			qs: { ...(request.qs as Record<string, string | number>), offset, maxReturn: MAX_RETURN },
+			qs: { ...request.qs, offset, maxReturn: MAX_RETURN },
 			acceptCodes: ['702'],
 		});
 		const assets = page.success ? (page.result ?? []) : [];

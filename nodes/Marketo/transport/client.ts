@@ -352,26 +352,20 @@ export class MarketoClient {
 		const expect = request.expect ?? 'envelope';
 
 		if (expect !== 'envelope' && status >= 200 && status < 300) {
-			// files are plain text, but Marketo may still answer an envelope with an error
-			if (expect === 'text') {
-				const text = bodyText(response.body);
-				const envelope = text.startsWith('{') ? (parseJson(text) as MarketoEnvelope | undefined) : undefined;
-				if (envelope && envelope.success === false && Array.isArray(envelope.errors)) {
-					return { ok: false, failure: this.envelopeFailure(envelope) };
-				}
-				return { ok: true, response: { statusCode: status, headers: response.headers, body: text } };
-			}
-			if (typeof response.body !== 'string') {
+			// a streamed file stays a stream; a streamed answer read as text (see isStreamedMessage) is JSON
+			if (expect === 'stream' && typeof response.body !== 'string') {
 				return { ok: true, response: { statusCode: status, headers: response.headers, body: response.body } };
 			}
-			// a streamed answer read as text (see isStreamedMessage): JSON where a file was expected
-			const envelope = parseJson(response.body) as MarketoEnvelope | undefined;
+			// files are plain text, but Marketo may still answer an envelope with an error
+			const text = bodyText(response.body);
+			const envelope = text.trimStart().startsWith('{') ? (parseJson(text) as MarketoEnvelope | undefined) : undefined;
 			if (envelope && envelope.success === false && Array.isArray(envelope.errors)) {
 				return { ok: false, failure: this.envelopeFailure(envelope) };
 			}
+			if (expect === 'text') return { ok: true, response: { statusCode: status, headers: response.headers, body: text } };
 			return {
 				ok: false,
-				failure: { code: 'HTTP 200', message: `Marketo answered JSON instead of a file: ${response.body.slice(0, 120)}`, httpStatus: status },
+				failure: { code: 'HTTP 200', message: `Marketo answered JSON instead of a file: ${text.slice(0, 120)}`, httpStatus: status },
 			};
 		}
 
