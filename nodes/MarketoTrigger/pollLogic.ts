@@ -1,5 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { normalizeExportStatus } from '../Marketo/actions/bulkExport/exportJob';
+import type { ExportJob } from '../Marketo/actions/bulkExport/exportJob';
+
+export type { ExportJob };
+
 /**
  * The trigger's memory, kept in the workflow's static data. n8n saves static data when the workflow is activated
  * and whenever a poll emits, not after a poll that finds nothing, so the state is only changed in those moments:
@@ -16,25 +21,6 @@ export interface ExportWatchState {
 export interface ImportWatchState {
 	/** batchId -> final status, of every batch that has fired */
 	fired: Record<string, string>;
-}
-
-export interface ExportJob extends IDataObject {
-	exportId: string;
-	status: string;
-	createdAt?: string;
-	queuedAt?: string;
-	startedAt?: string;
-	finishedAt?: string;
-	format?: string;
-	numberOfRecords?: number;
-	fileSize?: number;
-	fileChecksum?: string;
-	errorMsg?: string;
-}
-
-/** Marketo spells it "Canceled" in the job list and "Cancelled" in the cancel answer. */
-export function normalizeExportStatus(status: string): string {
-	return status === 'Cancelled' ? 'Canceled' : status;
 }
 
 /** When a finished job finished: `finishedAt`, which a canceled job may lack. */

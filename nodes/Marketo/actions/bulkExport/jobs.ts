@@ -1,11 +1,11 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
-import { normalizeExportStatus } from '../../../MarketoTrigger/pollLogic';
-import type { ExportJob } from '../../../MarketoTrigger/pollLogic';
 import { classifyCode, MarketoApiError, pageByToken } from '../../transport';
 import type { Clock, MarketoClient, PageLimit } from '../../transport';
 import type { ByteFetcher } from './download';
+import { normalizeExportStatus } from './exportJob';
+import type { ExportJob } from './exportJob';
 import type { ExportFilter } from './filter';
 import { describeFilter, filterName } from './filter';
 
