@@ -65,6 +65,11 @@ export interface MarketoRequest {
 	acceptCodes?: string[];
 	/** sentence put in front of the error hint, e.g. naming the parameter the failing value came from */
 	errorHint?: string;
+	/**
+	 * Whether sending this request twice is harmless (GETs always are). One that is not (it creates a job, a list, a
+	 * lead) is sent again only when Marketo provably did not act on it: an in-band error code, a refused connection.
+	 */
+	repeatable?: boolean;
 }
 
 export interface RawResponse {

@@ -127,3 +127,29 @@ export class MarketoApiError extends NodeApiError {
 		this.marketoCode = details.code;
 	}
 }
+
+/** The code of a MarketoOutcomeUnknownError (not one of Marketo's: Marketo never answered). */
+export const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
+
+/**
+ * A request that is not harmless to repeat (it creates something) failed in a way that does not say whether
+ * Marketo carried it out: the connection dropped or timed out after the request was sent, or a gateway answered
+ * 502/503/504 without Marketo's envelope. The transport does not send it again; the operation finds out what
+ * happened where Marketo lets it (a job list, a list by name, a lead by its lookup field), and otherwise reports
+ * per item that the outcome is unknown and what to check.
+ */
+export class MarketoOutcomeUnknownError extends MarketoApiError {
+	constructor(node: INode, details: Omit<MarketoErrorDetails, 'code'>) {
+		super(node, {
+			...details,
+			code: OUTCOME_UNKNOWN,
+			hint:
+				details.hint ??
+				'The request reached Marketo but no answer came back, so Marketo may or may not have carried it out. It was not sent again, to avoid doing it twice: check in Marketo before running it again.',
+		});
+	}
+}
+
+export function isOutcomeUnknown(error: unknown): error is MarketoOutcomeUnknownError {
+	return error instanceof MarketoApiError && error.marketoCode === OUTCOME_UNKNOWN;
+}
