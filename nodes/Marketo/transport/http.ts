@@ -22,6 +22,9 @@ export interface HttpResponse {
 
 export type HttpSender = (request: HttpRequest) => Promise<HttpResponse>;
 
+/** How long one call may take before it counts as a dropped connection. */
+export const REQUEST_TIMEOUT_MS = 120_000;
+
 /** Time, injectable so that pacing and backoff can be tested with a fake clock. */
 export interface Clock {
 	now(): number;
