@@ -178,14 +178,24 @@ export class MarketoSandbox {
 		};
 		let admitted = false;
 		let truncate = false;
+		let dropAfter = false;
+		const dropAnswer = (reply: unknown): void => {
+			if (reply instanceof RawReply && reply.body instanceof Readable) reply.body.destroy();
+			draft.durationMs = Date.now() - started;
+			this.log.add(draft);
+			req.socket.destroy();
+		};
 		try {
 			const reply = await this.process(req, url, draft, {
 				onAdmit: () => (admitted = true),
 				onFault: (f) => {
 					draft.fault = f.kind;
 					if (f.kind === 'truncate') truncate = true;
+					if (f.kind === 'dropAfterHandling') dropAfter = true;
 				},
 			});
+			// the request was carried out (or refused); the answer never leaves
+			if (dropAfter) return dropAnswer(reply);
 			if (reply === 'dropped') {
 				draft.durationMs = Date.now() - started;
 				this.log.add(draft);
@@ -194,6 +204,7 @@ export class MarketoSandbox {
 			}
 			this.send(res, reply, draft, started, truncate);
 		} catch (e) {
+			if (dropAfter) return dropAnswer(e);
 			this.send(res, this.errorReply(e), draft, started, truncate);
 		} finally {
 			if (admitted) {
