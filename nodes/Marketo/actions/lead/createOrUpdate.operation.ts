@@ -115,14 +115,15 @@ export const createOrUpdate: OperationDeclaration = {
 				const body: IDataObject = { action, input };
 				if (lookupField) body.lookupField = lookupField;
 				if (partitionName) body.partitionName = partitionName;
-				try {
-					const answer = await client.request<RecordResult>({ method: 'POST', path: '/rest/v1/leads.json', body, repeatable: !creating });
-					return answer.result ?? [];
-				} catch (error) {
-					if (!creating || !isOutcomeUnknown(error)) throw error;
-					const recovery = { client, unanswered: error, action: creating, field: lookupField ?? 'email', partitionId: partition?.id };
-					return await recoverSync(recovery, input as LeadRecord[]);
-				}
+				const sent = client.request<RecordResult>({ method: 'POST', path: '/rest/v1/leads.json', body, repeatable: !creating });
+				return await sent.then(
+					(answer) => answer.result ?? [],
+					async (error: unknown) => {
+						if (!creating || !isOutcomeUnknown(error)) return await Promise.reject(error);
+						const recovery = { client, unanswered: error, action: creating, field: lookupField ?? 'email', partitionId: partition?.id };
+						return await recoverSync(recovery, input);
+					},
+				);
 			},
 		});
 		return outcomeItems(context, outcomes, rejected, (lead) => (lookupField ? { [lookupField]: lead[lookupField] } : {}));

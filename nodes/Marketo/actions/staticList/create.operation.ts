@@ -64,20 +64,19 @@ export const create: OperationDeclaration = {
 				description: (fn.getNodeParameter('description', i, '') as string) || undefined,
 			}),
 			async ({ folder, name, description }) => {
-				try {
-					const answer = await client.request<IDataObject>({
-						method: 'POST',
-						path: '/rest/asset/v1/staticLists.json',
-						form: { folder: JSON.stringify(folder), name, description },
-						errorHint: `'Name': "${name}" in ${folder.type.toLowerCase()} ${folder.id}.`,
-						// a second create answers 709 "name taken" for the list the first one made
-						repeatable: false,
-					});
-					return answer.result?.[0] ?? {};
-				} catch (error) {
-					if (!isOutcomeUnknown(error)) throw error;
-					return await recoverCreatedList(client, fn.getNode(), error, name, folder);
-				}
+				const created = client.request<IDataObject>({
+					method: 'POST',
+					path: '/rest/asset/v1/staticLists.json',
+					form: { folder: JSON.stringify(folder), name, description },
+					errorHint: `'Name': "${name}" in ${folder.type.toLowerCase()} ${folder.id}.`,
+					// a second create answers 709 "name taken" for the list the first one made
+					repeatable: false,
+				});
+				return await created.then(
+					(answer) => answer.result?.[0] ?? {},
+					async (error: unknown) =>
+						isOutcomeUnknown(error) ? await recoverCreatedList(client, fn.getNode(), error, name, folder) : await Promise.reject(error),
+				);
 			},
 		);
 	},
