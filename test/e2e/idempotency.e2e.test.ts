@@ -32,6 +32,12 @@ describe('nothing created twice when the answer to a create is lost (real n8n)',
 		}
 	};
 
+	/** The create call went out exactly once (with what n8n said when not, to tell a failed boot from a repeat). */
+	const sentOnce = (result: RunResult, path: string): void => {
+		const sent = calls(path).length;
+		if (sent !== 1) throw new Error(`POST ${path} was sent ${sent} times; the run:\n${result.ok ? 'succeeded' : describeFailure(result)}`);
+	};
+
 	const succeeded = (result: RunResult): Json[] => {
 		if (!result.ok) throw new Error(describeFailure(result));
 		return itemsOf(result, 'Marketo').map((item) => item.json);
@@ -60,7 +66,7 @@ describe('nothing created twice when the answer to a create is lost (real n8n)',
 			EXPORT_CREATE,
 		);
 		const jobs = rig.sandbox!.state.exports.list(DEFAULT_CLIENT_ID);
-		expect(calls(EXPORT_CREATE)).toHaveLength(1);
+		sentOnce(result, EXPORT_CREATE);
 		expect(jobs).toHaveLength(1);
 		const [out] = succeeded(result);
 		expect(out).toEqual(expect.objectContaining({ exportId: jobs[0].exportId, status: 'Created', recovered: true }));
@@ -73,7 +79,7 @@ describe('nothing created twice when the answer to a create is lost (real n8n)',
 			LISTS,
 		);
 		const lists = rig.sandbox!.assets.allLists().filter((l) => l.name === name);
-		expect(calls(LISTS)).toHaveLength(1);
+		sentOnce(result, LISTS);
 		expect(lists).toHaveLength(1);
 		const [out] = succeeded(result);
 		expect(out).toEqual(expect.objectContaining({ id: lists[0].id, name, recovered: true }));
@@ -91,7 +97,7 @@ describe('nothing created twice when the answer to a create is lost (real n8n)',
 			),
 			LEADS,
 		);
-		expect(calls(LEADS)).toHaveLength(1);
+		sentOnce(result, LEADS);
 		for (const email of emails) expect(sandbox.leads.findBy('email', email)).toHaveLength(1);
 		const items = itemsOf(result, 'Marketo');
 		const out = succeeded(result);
@@ -113,7 +119,7 @@ describe('nothing created twice when the answer to a create is lost (real n8n)',
 			marketoWorkflow(rig.credential, { resource: 'lead', operation: 'upsert', action: 'createDuplicate', dataMode: 'autoMap' }, { items: input }),
 			LEADS,
 		);
-		expect(calls(LEADS)).toHaveLength(1);
+		sentOnce(result, LEADS);
 		expect(sandbox.leads.findBy('email', 'dup-1@example.com')).toHaveLength(1);
 		// the one that was there before, and the one this run made
 		expect(sandbox.leads.findBy('email', 'twin@example.com')).toHaveLength(2);
@@ -138,7 +144,7 @@ describe('nothing created twice when the answer to a create is lost (real n8n)',
 			]),
 			IMPORT,
 		);
-		expect(calls(IMPORT)).toHaveLength(1);
+		sentOnce(result, IMPORT);
 		const jobs = [1001, 1002].filter((batchId) => rig.sandbox!.state.imports.get(batchId) !== undefined);
 		expect(jobs).toEqual([1001]);
 		const said = result.ok ? JSON.stringify(itemsOf(result, 'Marketo').map((i) => i.json)) : describeFailure(result);
