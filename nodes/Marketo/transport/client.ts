@@ -28,7 +28,8 @@ function permissionFor(request: MarketoRequest): string {
 /**
  * The one way the package talks to Marketo. Every call: a slot from the instance's rate limiter, a valid access
  * token in the Authorization header, Marketo's envelope read, token refresh and one retry on 601/602, retries with
- * backoff on transient failures, and a MarketoApiError (code, message, hint) for everything else.
+ * backoff on transient failures (for a request that is not `repeatable`, only those Marketo provably did not act on;
+ * otherwise MarketoOutcomeUnknownError), and a MarketoApiError (code, message, hint) for everything else.
  */
 export class MarketoClient {
 	readonly settings: MarketoSettings;
