@@ -93,17 +93,16 @@ const BATCH_STATUS = /^\/bulk\/v1\/leads\/batch\/(\d+)\.json$/;
 			sandbox: {
 				seedLeads: 20,
 				clockOffsetSeconds: -300,
-				// one import at a time, 2 rows a second: a batch of 5,000 rows stays Importing for the whole test, and
-				// the batches queued behind it stay Queued
-				limits: { importProcessing: 1 },
-				bulk: { minPhaseMs: 50, importRowsPerSecond: 2 },
+				bulk: { minPhaseMs: 50 },
 			},
 		});
 		sb = rig.sandbox as MarketoSandbox;
 		batches.doneA = importBatch(sb, 'a', 1);
 		batches.doneB = importBatch(sb, 'b', 1);
 		await waitFor('batches A and B to complete', () => [batches.doneA, batches.doneB].every((id) => sb.state.imports.get(id)?.status === 'Complete'), 60_000);
-		batches.unfinished = importBatch(sb, 'u', 5000);
+		// no import starts from now on (the sandbox reads its limits at every tick): the batches below stay Queued
+		sb.options.limits.importProcessing = 0;
+		batches.unfinished = importBatch(sb, 'u', 1);
 		batches.forgotten = importBatch(sb, 'f', 1);
 		batches.queued = importBatch(sb, 'q', 1);
 		historyExport = await finishedExport(sb); // finished before activation: never fires
