@@ -86,6 +86,8 @@ export interface SandboxOptions {
 	unsupportedExportFilters?: string[];
 	/** Receives one line per notable event (deprecated token use, job transitions). Default: silent. */
 	logger?: (line: string) => void;
+	/** Marketo's clock against the host's, in seconds (negative: behind): shifts the export job times and the Date header. */
+	clockOffsetSeconds?: number;
 }
 
 export const DEFAULT_LIMITS: LimitOptions = {
@@ -137,6 +139,8 @@ export interface ResolvedOptions {
 	dataDir?: string;
 	unsupportedExportFilters: string[];
 	logger: (line: string) => void;
+	/** Marketo's clock minus the host's, in ms. */
+	clockOffsetMs: number;
 }
 
 export const DEFAULT_CLIENT_ID = 'sandbox-client-id';
@@ -175,5 +179,6 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		dataDir: o.dataDir,
 		unsupportedExportFilters: o.unsupportedExportFilters ?? [],
 		logger: o.logger ?? (() => undefined),
+		clockOffsetMs: (o.clockOffsetSeconds ?? 0) * 1000,
 	};
 }

@@ -138,6 +138,11 @@ export class MarketoSandbox {
 		this.limiter.reset();
 	}
 
+	/** Marketo forgets the import batch as it does after 7 days (1003 "Batch ... not found" from now on). */
+	forgetImport(batchId: number): boolean {
+		return this.state.imports.forget(batchId);
+	}
+
 	/** Adds n synthetic leads (emails lead<id>@sandbox.example.com). */
 	seedLeads(n: number): { firstId: number; lastId: number; total: number } {
 		const r = this.state.leads.seed(n);
@@ -357,6 +362,7 @@ export class MarketoSandbox {
 				this.limiter.countSuccess();
 			}
 		}
+		if (this.options.clockOffsetMs) headers = { ...headers, Date: new Date(Date.now() + this.options.clockOffsetMs).toUTCString() };
 		draft.status = status;
 		draft.durationMs = Date.now() - started;
 		this.log.add(draft);
@@ -429,6 +435,8 @@ export class MarketoSandbox {
 				case 'POST /__sandbox/reset':
 					this.reset();
 					return reply(200, { ok: true });
+				case 'POST /__sandbox/forget-import':
+					return reply(200, { ok: this.forgetImport(Number(body.batchId)) });
 				case 'POST /__sandbox/seed': {
 					const n = Number(body.leads ?? 0);
 					if (!Number.isInteger(n) || n < 0) return reply(400, { ok: false, error: 'leads must be a non-negative integer' });

@@ -103,6 +103,13 @@ export class BulkImports {
 		return job;
 	}
 
+	/** Marketo forgets a batch after 7 days: from now on its status and files answer 1003 "not found". */
+	forget(batchId: number): boolean {
+		const job = this.jobs.get(batchId);
+		if (job) this.queue.remove(job);
+		return this.jobs.delete(batchId);
+	}
+
 	json(job: ImportJob): Record<string, unknown> {
 		const out: Record<string, unknown> = {
 			batchId: job.batchId,

@@ -758,3 +758,15 @@ export async function startN8nProcess(
 	await stop();
 	throw new Error(`n8n start did not answer on ${url}/healthz within ${timeoutMs} ms:\n${output.slice(-4000)}`);
 }
+
+/**
+ * Waits until `check` holds (n8n polls on its own schedule, and activation takes longer on a busy machine: fixed
+ * sleeps make tests fail at random), or fails saying what did not happen.
+ */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 150_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 1_000));
+	}
+}
