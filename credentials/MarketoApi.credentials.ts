@@ -31,9 +31,9 @@ function storedToken(credentials: ICredentialDataDecryptedObject): string | unde
  * or a request failed, and saves the credential (re-encrypted, one database write) whenever preAuthentication hands
  * the field back. So the field holds the token itself, with `tokenRefreshAt` beside it (both encrypted with the rest
  * of the credential), and the credential is written only when the token changes:
- * - authenticate sends the stored token while it has useful life left, else the one this process already holds;
- *   with neither, it fails the request before sending it, and n8n then asks preAuthentication for a new token and
- *   sends the request again with it (a stale token never reaches Marketo);
+ * - authenticate sends the token this process holds (the Marketo node replaces it after a 601/602), else the
+ *   stored one while it has useful life left; with neither, it fails the request before sending it, and n8n then
+ *   asks preAuthentication for a new token and sends the request again with it (a stale token never reaches Marketo);
  * - preAuthentication hands a token back only when the stored one is missing or stale, and a token once per process
  *   (the other requests of a batch use the process-wide cache); after a failed request with a good stored token it
  *   hands back nothing, so n8n neither writes the credential nor repeats the request.
@@ -120,7 +120,8 @@ export class MarketoApi implements ICredentialType {
 	}
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const token = storedToken(credentials) ?? (await heldToken(credentials));
+		// the process's token first: it is the one the Marketo node replaced after a 601/602
+		const token = (await heldToken(credentials)) ?? storedToken(credentials);
 		if (!token) {
 			// n8n then asks preAuthentication for a new token and sends the request again (its newer request helper
 			// does so on HTTP 401 only, hence the status)
