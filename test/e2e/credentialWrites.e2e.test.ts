@@ -26,6 +26,8 @@ import {
 const PARTITIONS = '/rest/v1/leads/partitions.json';
 const TOKEN = '/identity/oauth/token';
 const CALLS = 100;
+/** The Code node making the items waits for n8n's task runner: on a loaded machine longer than n8n's 60 s default. */
+const RUNNER_ENV = { N8N_RUNNERS_TASK_REQUEST_TIMEOUT: '600' };
 
 const HAS_SQLITE = spawnSync('sqlite3', ['-version']).status === 0;
 const itWithSqlite = HAS_SQLITE ? it : it.skip;
@@ -74,14 +76,14 @@ async function runAll(rig: E2eRig, workflow: Workflow, count: number): Promise<v
 	if (!result.ok) throw new Error(describeFailure(result));
 	const items = itemsOf(result, 'HTTP Request');
 	expect(items).toHaveLength(count);
-	for (const item of items) expect(item.json).toMatchObject({ success: true });
+	expect(items.filter((item) => item.json.success !== true).map((item) => item.json)).toEqual([]);
 }
 
 describe('the Marketo API credential in the HTTP Request node is written only when its token changes', () => {
 	describe('with Marketo’s token lifetime', () => {
 		let rig: E2eRig;
 		beforeAll(async () => {
-			rig = await E2eRig.create();
+			rig = await E2eRig.create({ env: RUNNER_ENV });
 		});
 		afterAll(async () => {
 			await rig?.dispose();
@@ -111,10 +113,11 @@ describe('the Marketo API credential in the HTTP Request node is written only wh
 	});
 
 	describe('with a token that expires in seconds', () => {
-		const lifetimeSeconds = 4;
+		// long enough for a run's calls on a loaded machine (a token is used while more than 7.5 s of it are left)
+		const lifetimeSeconds = 30;
 		let rig: E2eRig;
 		beforeAll(async () => {
-			rig = await E2eRig.create({ sandbox: { tokenLifetimeSeconds: lifetimeSeconds } });
+			rig = await E2eRig.create({ sandbox: { tokenLifetimeSeconds: lifetimeSeconds }, env: RUNNER_ENV });
 		});
 		afterAll(async () => {
 			await rig?.dispose();
