@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { TokenStore } from './auth';
+import { presentedToken, TokenStore } from './auth';
 import { type Ctx, NEEDS, RawReply, type Reply, type Route, type SandboxState } from './context';
 import { HttpError, MarketoError, errorBody } from './envelope';
 import { type FaultSpec, FaultInjector, faultFromJson } from './faults';
@@ -265,7 +265,13 @@ export class MarketoSandbox {
 			if (fault.kind === 'http') {
 				return new RawReply(fault.status, { 'Content-Type': 'text/plain; charset=utf-8' }, fault.body ?? `Sandbox fault: HTTP ${fault.status}`);
 			}
-			if (fault.kind === 'error') throw new MarketoError(fault.code, fault.message);
+			if (fault.kind === 'error') {
+				// a token reported invalid or expired stays refused, as with Marketo: the client must fetch a new one
+				const code = String(fault.code);
+				const token = presentedToken(req.headers.authorization, query);
+				if ((code === '601' || code === '602') && token) this.tokens.revoke(token, code);
+				throw new MarketoError(fault.code, fault.message);
+			}
 		}
 
 		if (path === '/identity/oauth/token') return this.identity(method, query, body);
