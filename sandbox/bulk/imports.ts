@@ -2,7 +2,6 @@
 import type { SandboxState } from '../context';
 import { DELIMITERS, type FileFormat, formatRow, parseDelimited } from '../csv';
 import { MarketoError } from '../envelope';
-import { syncOne } from '../routes/leads';
 import { type FieldDef, fieldLoose } from '../store/fields';
 import { JobQueue, type Work, bulkTiming } from './queue';
 
@@ -179,7 +178,7 @@ export class BulkImports {
 			rec[f.name] = v;
 		});
 		const action = job.lookupField === 'id' ? 'updateOnly' : 'createOrUpdate';
-		const out = syncOne(leads, rec, { action, lookupField: job.lookupField, partitionId: job.partitionId });
+		const out = leads.sync(rec, { action, lookupField: job.lookupField, partitionId: job.partitionId });
 		if (out.status === 'skipped') {
 			job.numOfRowsFailed++;
 			const r = (out.reasons as { message: string }[])[0];
