@@ -76,6 +76,8 @@ export interface SyncOptions {
 	action: string;
 	lookupField: string;
 	partitionId: number | undefined;
+	/** leads the lookup does not see yet (created by an import job running at the same time) */
+	unseen?: (id: number) => boolean;
 }
 
 /** Fields indexed for lookups (searchable fields). */
@@ -241,6 +243,7 @@ export class LeadStore {
 			return skipped('1003', `Value for lookup field '${o.lookupField}' not specified`);
 		}
 		let matches = this.findBy(o.lookupField, key);
+		if (o.unseen) matches = matches.filter((id) => !o.unseen!(id));
 		if (o.partitionId !== undefined) matches = matches.filter((id) => this.get(id)!.leadPartitionId === o.partitionId);
 		if (matches.length > 1) return skipped('1007');
 		if (matches.length === 1) {

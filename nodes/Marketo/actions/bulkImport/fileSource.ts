@@ -8,6 +8,7 @@ import { leadSchema } from '../shared/marketoData';
 import { forEachItem } from '../shared/items';
 import { InputError } from '../shared/values';
 import { detectFormat, splitFile } from './importFile';
+import { partLookupKeys } from './partOrder';
 import { describeTarget, partAbout, readTarget } from './importRun';
 import type { Job, RunOptions } from './importRun';
 
@@ -55,12 +56,13 @@ export async function jobsFromFile(context: OperationContext, run: RunOptions, i
 		);
 	}
 
-	const split = splitFile(file, DELIMITERS[format]);
+	const split = splitFile(file, DELIMITERS[format], run.maxFileBytes);
 	if (split.headerLine.trim() === '') throw new InputError(`'${fileName}' does not start with a header row of field names`);
 	if (split.rowCount === 0) throw new InputError(`'${fileName}' has a header but no rows to import`);
 	const header = parseDelimited(split.headerLine, DELIMITERS[format])[0] ?? [];
 	const target = await readTarget(context, itemIndex);
-	if (!header.some((name) => name.trim().toLowerCase() === target.lookupField.toLowerCase())) {
+	const lookupColumn = header.findIndex((name) => name.trim().toLowerCase() === target.lookupField.toLowerCase());
+	if (lookupColumn < 0) {
 		throw new InputError(
 			`'Lookup Field': '${target.lookupField}' is not a column of '${fileName}' (its columns: ${header.join(', ')}); add the column or choose another lookup field`,
 		);
@@ -77,6 +79,7 @@ export async function jobsFromFile(context: OperationContext, run: RunOptions, i
 		upload: { file: part.body, fileName: split.parts.length > 1 ? `${p + 1}-${fileName}` : fileName, format, ...target },
 		about: { ...partAbout(part, p, split.parts, format), fileName, ...describeTarget(target) },
 		itemIndexes: [itemIndex],
+		lookupKeys: () => partLookupKeys(part.body, DELIMITERS[format], lookupColumn, target.lookupField),
 	}));
 }
 

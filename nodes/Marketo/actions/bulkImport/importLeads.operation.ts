@@ -122,6 +122,15 @@ export const importLeads: OperationDeclaration = {
 					description: "Whether to check the columns against the instance's lead fields before uploading, and stop with the unknown names",
 				},
 				{
+					displayName: 'Max File Size (MB)',
+					name: 'maxFileMegabytes',
+					type: 'number',
+					typeOptions: { minValue: 0.01, maxValue: 10, numberPrecision: 2 },
+					default: 10,
+					description:
+						"Largest file sent as one import job (Marketo takes up to 10 MB); more is split into several jobs. A job that holds a lookup value an earlier job also holds is sent once that job has finished, so that the two never import the same lead at once.",
+				},
+				{
 					displayName: 'Max Wait (Minutes)',
 					name: 'maxWaitMinutes',
 					type: 'number',

@@ -5,6 +5,7 @@ import type { OperationContext } from '../types';
 import type { BulkFormat } from '../shared/csv';
 import { staticListId } from '../shared/lists';
 import { leadPartitions } from '../shared/marketoData';
+import { MAX_FILE_BYTES, MIN_FILE_BYTES } from './importFile';
 import type { FilePart } from './importFile';
 import { MIN_POLL_SECONDS } from './jobs';
 import type { ImportStatus, Upload } from './jobs';
@@ -28,8 +29,12 @@ export interface Job {
 	/** what the output says about the part: which rows, how big */
 	about: IDataObject;
 	itemIndexes: number[];
+	/** the keys of its rows' lookup values (see partOrder.ts), read before the part is uploaded */
+	lookupKeys: () => Iterable<number | undefined>;
 	pairing?: RowPairing;
 	status?: ImportStatus;
+	/** its upload got no answer: Marketo may or may not have created the job */
+	uploadUnknown?: boolean;
 }
 
 export interface RunOptions {
@@ -39,6 +44,8 @@ export interface RunOptions {
 	queueRetries: number;
 	outputRows: boolean;
 	checkFieldNames: boolean;
+	/** largest part, in bytes: the file is cut into parts no bigger */
+	maxFileBytes: number;
 }
 
 export function readRunOptions(fn: IExecuteFunctions): RunOptions {
@@ -51,6 +58,7 @@ export function readRunOptions(fn: IExecuteFunctions): RunOptions {
 		queueRetries: Math.max(0, Math.floor(Number(options.queueRetries ?? 10))),
 		outputRows: options.outputRows !== false,
 		checkFieldNames: options.checkFieldNames !== false,
+		maxFileBytes: Math.min(MAX_FILE_BYTES, Math.max(MIN_FILE_BYTES, Math.round(Number(options.maxFileMegabytes ?? 10) * 1_000_000) || MAX_FILE_BYTES)),
 	};
 }
 

@@ -9,6 +9,7 @@ import type { BulkFormat } from '../shared/csv';
 import { unknownLeadFields } from '../shared/marketoData';
 import { InputError } from '../shared/values';
 import { cellText, writeParts } from './importFile';
+import { lookupKey } from './partOrder';
 import { describeTarget, partAbout, readTarget } from './importRun';
 import type { Job, RunOptions, Target } from './importRun';
 import { RowPairing } from './results';
@@ -84,7 +85,7 @@ export async function jobsFromItems(context: OperationContext, run: RunOptions):
 
 	const format = fn.getNodeParameter('format', 0, 'csv') as BulkFormat;
 	const rows = entries.map(({ record }) => header.map((name) => record[name] ?? ''));
-	const parts = writeParts(header, rows, format);
+	const parts = writeParts(header, rows, format, run.maxFileBytes);
 	const jobs = parts.map((part, p): Job => {
 		const members = entries.slice(part.firstRow - 1, part.lastRow);
 		const itemIndexes = members.map((e) => e.itemIndex);
@@ -102,6 +103,7 @@ export async function jobsFromItems(context: OperationContext, run: RunOptions):
 				...describeTarget(target),
 			},
 			itemIndexes,
+			lookupKeys: () => members.map((e) => lookupKey(target.lookupField, e.record[target.lookupField] ?? '')),
 			pairing,
 		};
 	});
