@@ -159,10 +159,10 @@ export const importLeads: OperationDeclaration = {
 	],
 	execute: async (context) => {
 		const run = readRunOptions(context.fn);
-		// the leads as import jobs: one per part of at most 10 MB
+		// the leads as import jobs: one per part of at most 'Max File Size'
 		const source = context.fn.getNodeParameter('source', 0, 'items') as string;
 		const { jobs, rejected } = source === 'binary' ? await jobsFromFiles(context, run) : await jobsFromItems(context, run);
-		// each job uploaded; the ones Marketo did not take already have their error items
+		// each job uploaded, once the earlier ones that hold some of its leads have finished; the ones not taken get error items
 		const outputs = await submitAll(context, jobs, run);
 		// the accepted ones waited for (when asked) and reported with their failed and warned rows
 		await reportSubmitted(context, jobs, outputs, run);
