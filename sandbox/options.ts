@@ -84,6 +84,12 @@ export interface SandboxOptions {
 	dataDir?: string;
 	/** Export filters answered with 1035 "Unsupported filter type" (e.g. ['updatedAt','smartListId']). */
 	unsupportedExportFilters?: string[];
+	/**
+	 * Whether import jobs that may run at the same time work as Marketo's can (default true): a job does not see the
+	 * leads created by another job that was unfinished while it was, so the same new email in both makes two
+	 * leads. false: every row sees every lead created before it.
+	 */
+	concurrentImports?: boolean;
 	/** Receives one line per notable event (deprecated token use, job transitions). Default: silent. */
 	logger?: (line: string) => void;
 	/** Marketo's clock against the host's, in seconds (negative: behind): shifts the export job times and the Date header. */
@@ -138,6 +144,7 @@ export interface ResolvedOptions {
 	maxLogEntries: number;
 	dataDir?: string;
 	unsupportedExportFilters: string[];
+	concurrentImports: boolean;
 	logger: (line: string) => void;
 	/** Marketo's clock minus the host's, in ms. */
 	clockOffsetMs: number;
@@ -178,6 +185,7 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		maxLogEntries: o.maxLogEntries ?? 10000,
 		dataDir: o.dataDir,
 		unsupportedExportFilters: o.unsupportedExportFilters ?? [],
+		concurrentImports: o.concurrentImports ?? true,
 		logger: o.logger ?? (() => undefined),
 		clockOffsetMs: (o.clockOffsetSeconds ?? 0) * 1000,
 	};
