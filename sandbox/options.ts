@@ -82,6 +82,13 @@ export interface SandboxOptions {
 	maxLogEntries?: number;
 	/** Directory for export files (default: a fresh folder under the OS temp dir). */
 	dataDir?: string;
+	/**
+	 * Whether an export's date filter includes the lead at exactly `endAt` (default true). Marketo's documentation
+	 * does not say; tests run both readings. `startAt` is always included.
+	 */
+	exportEndInclusive?: boolean;
+	/** Refuse a date filter of exactly the longest range too, not only a longer one (default false). */
+	strictWindow?: boolean;
 	/** Export filters answered with 1035 "Unsupported filter type" (e.g. ['updatedAt','smartListId']). */
 	unsupportedExportFilters?: string[];
 	/** Receives one line per notable event (deprecated token use, job transitions). Default: silent. */
@@ -136,6 +143,8 @@ export interface ResolvedOptions {
 	maxLogEntries: number;
 	dataDir?: string;
 	unsupportedExportFilters: string[];
+	exportEndInclusive: boolean;
+	strictWindow: boolean;
 	logger: (line: string) => void;
 }
 
@@ -174,6 +183,8 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		maxLogEntries: o.maxLogEntries ?? 10000,
 		dataDir: o.dataDir,
 		unsupportedExportFilters: o.unsupportedExportFilters ?? [],
+		exportEndInclusive: o.exportEndInclusive ?? true,
+		strictWindow: o.strictWindow ?? false,
 		logger: o.logger ?? (() => undefined),
 	};
 }
