@@ -43,16 +43,24 @@ async function runJobs(
 	waits: ReturnType<typeof readWaits>,
 ): Promise<{ done: ExportJob[]; failure?: PartialExport }> {
 	const done: ExportJob[] = [];
+	const piece = async (n: number, filter: ExportFilter): Promise<ExportJob> => {
+		const created = await createExportJob(run, { ...base, filter });
+		run.log?.(`Marketo export job ${n + 1} of ${filters.length}: ${created.exportId} (${describeFilter(filter)})`);
+		const queued = await enqueueExportJob(run, created.exportId, waits.queue);
+		return await waitForExportJob(run, queued, waits.poll, filter);
+	};
 	for (const [n, filter] of filters.entries()) {
-		try {
-			const created = await createExportJob(run, { ...base, filter });
-			run.log?.(`Marketo export job ${n + 1} of ${filters.length}: ${created.exportId} (${describeFilter(filter)})`);
-			const queued = await enqueueExportJob(run, created.exportId, waits.queue);
-			done.push(await waitForExportJob(run, queued, waits.poll, filter));
-		} catch (error) {
-			if (done.length === 0) throw error;
-			return { done, failure: { done, filters, error } };
+		const outcome = await piece(n, filter).then(
+			(job) => ({ job }),
+			(error: unknown) => ({ error }),
+		);
+		if ('job' in outcome) {
+			done.push(outcome.job);
+			continue;
 		}
+		// nothing finished yet: the export simply failed
+		if (done.length === 0) throw outcome.error;
+		return { done, failure: { done, filters, error: outcome.error } };
 	}
 	return { done };
 }
