@@ -79,9 +79,9 @@ export function filterFields(splitsWindows: boolean): INodeProperties[] {
 			description: 'Which leads to export. Marketo takes one filter per export.',
 		},
 		dateField('Created After', 'createdAfter', 'createdAt', `Start of the window (inclusive). ${long}`, true),
-		dateField('Created Before', 'createdBefore', 'createdAt', 'End of the window (inclusive). Empty: now.', false),
+		dateField('Created Before', 'createdBefore', 'createdAt', 'End of the window (Marketo does not say whether a lead at exactly this time is included). Empty: now.', false),
 		dateField('Updated After', 'updatedAfter', 'updatedAt', `Start of the window (inclusive). ${long}`, true),
-		dateField('Updated Before', 'updatedBefore', 'updatedAt', 'End of the window (inclusive). Empty: now.', false),
+		dateField('Updated Before', 'updatedBefore', 'updatedAt', 'End of the window (Marketo does not say whether a lead at exactly this time is included). Empty: now.', false),
 		{
 			...staticList,
 			modes: [
