@@ -82,6 +82,13 @@ export interface SandboxOptions {
 	maxLogEntries?: number;
 	/** Directory for export files (default: a fresh folder under the OS temp dir). */
 	dataDir?: string;
+	/**
+	 * Whether an export's date filter includes the lead at exactly `endAt` (default true). Marketo's documentation
+	 * does not say; tests run both readings. `startAt` is always included.
+	 */
+	exportEndInclusive?: boolean;
+	/** Refuse a date filter of exactly the longest range too, not only a longer one (default false). */
+	strictWindow?: boolean;
 	/** Export filters answered with 1035 "Unsupported filter type" (e.g. ['updatedAt','smartListId']). */
 	unsupportedExportFilters?: string[];
 	/**
@@ -145,6 +152,8 @@ export interface ResolvedOptions {
 	dataDir?: string;
 	unsupportedExportFilters: string[];
 	concurrentImports: boolean;
+	exportEndInclusive: boolean;
+	strictWindow: boolean;
 	logger: (line: string) => void;
 	/** Marketo's clock minus the host's, in ms. */
 	clockOffsetMs: number;
@@ -186,6 +195,8 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		dataDir: o.dataDir,
 		unsupportedExportFilters: o.unsupportedExportFilters ?? [],
 		concurrentImports: o.concurrentImports ?? true,
+		exportEndInclusive: o.exportEndInclusive ?? true,
+		strictWindow: o.strictWindow ?? false,
 		logger: o.logger ?? (() => undefined),
 		clockOffsetMs: (o.clockOffsetSeconds ?? 0) * 1000,
 	};

@@ -189,11 +189,12 @@ export class BulkExports {
 			const members = assets.memberIds(f.listId).slice();
 			return { ids: (after) => members.filter((id) => id > after), test: () => true };
 		}
+		const endInclusive = this.state.options.exportEndInclusive;
 		return {
 			ids: (after) => leads.idsAfter(after),
 			test: (rec) => {
 				const t = Date.parse(String(rec[f.kind]));
-				return t >= f.startMs && t <= f.endMs;
+				return t >= f.startMs && (endInclusive ? t <= f.endMs : t < f.endMs);
 			},
 		};
 	}
