@@ -732,6 +732,51 @@ export class E2eRig {
 		});
 	}
 
+	/**
+	 * A GET of Marketo's REST API as the rig's API user, outside n8n: for a test's own setup and checks (a folder to
+	 * work in, what an export file holds), against the sandbox or a real instance alike. Returns the answer's `result`.
+	 */
+	async marketoGet<T = Record<string, unknown>>(path: string, query: Record<string, string> = {}): Promise<T[]> {
+		const answer = await this.marketoFetch(path, query);
+		const body = (await answer.json()) as { success?: boolean; result?: T[]; errors?: Array<{ code: string; message: string }> };
+		if (!body.success) throw new Error(`GET ${path} failed: ${JSON.stringify(body.errors ?? body)}`);
+		return body.result ?? [];
+	}
+
+	/**
+	 * A folder to create static lists in, found through the Asset API's folder browse (a fresh instance has no list to
+	 * take one from): MARKETO_E2E_FOLDER ("Folder:123") when set, else a marketing folder someone made, else the
+	 * Marketing Activities root itself.
+	 */
+	async listFolder(): Promise<{ id: number; type: 'Folder' | 'Program' }> {
+		const given = /^(Folder|Program):(\d+)$/i.exec(process.env.MARKETO_E2E_FOLDER ?? '');
+		if (given) return { id: Number(given[2]), type: given[1].toLowerCase() === 'program' ? 'Program' : 'Folder' };
+		type Found = { folderId: { id: number; type: string }; folderType: string; isSystem: boolean; isArchive: boolean };
+		const folders = await this.marketoGet<Found>('/rest/asset/v1/folders.json', { maxDepth: '2', maxReturn: '200' });
+		const usable = folders.filter((f) => f.folderId?.type === 'Folder' && f.folderType === 'Marketing Folder' && !f.isArchive);
+		const found = usable.find((f) => !f.isSystem) ?? usable[0];
+		if (!found) throw new Error('Set MARKETO_E2E_FOLDER (e.g. "Folder:123"): the folder browse found no marketing folder to create lists in');
+		return { id: found.folderId.id, type: 'Folder' };
+	}
+
+	/** The instance's lead partitions (GET /rest/v1/leads/partitions.json). */
+	async partitions(): Promise<Array<{ id: number; name: string }>> {
+		return await this.marketoGet<{ id: number; name: string }>('/rest/v1/leads/partitions.json');
+	}
+
+	/** A GET as the rig's API user, answered as it comes (e.g. a bulk export file). */
+	async marketoFetch(path: string, query: Record<string, string> = {}): Promise<Response> {
+		const base = this.baseUrl.replace(/\/+$/, '').replace(/\/rest$/, '');
+		const token = await fetch(`${base}/identity/oauth/token`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.credentialData.clientId, client_secret: this.credentialData.clientSecret }),
+		});
+		const { access_token: accessToken } = (await token.json()) as { access_token: string };
+		const search = new URLSearchParams(query).toString();
+		return await fetch(`${base}${path}${search ? `?${search}` : ''}`, { headers: { Authorization: `Bearer ${accessToken}` } });
+	}
+
 	/** The sandbox's request log, or undefined against a real Marketo (skip log assertions then). */
 	requestLog(): MarketoSandbox['requestLog'] | undefined {
 		return this.sandbox?.requestLog;

@@ -14,6 +14,7 @@ import {
 	itemsNode,
 	itemsOf,
 	itSandbox,
+	NEEDS_SANDBOX,
 	marketoNode,
 	marketoWorkflow,
 	newId,
@@ -121,18 +122,7 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 
 	/** Against a real Marketo: a folder to work in, leads to add, and the paging lists, all made by the node. */
 	async function setUpRealMarketo(): Promise<void> {
-		const given = /^(Folder|Program):(\d+)$/i.exec(process.env.MARKETO_E2E_FOLDER ?? '');
-		if (given) {
-			folder = { id: Number(given[2]), type: given[1].toLowerCase() === 'program' ? 'Program' : 'Folder' };
-		} else {
-			// the folder of any existing static list
-			const { result } = await mustRun(
-				marketoWorkflow(rig.credential, { resource: 'staticList', operation: 'getAll', returnAll: false, limit: 1 }),
-			);
-			const found = outputOf(result, 'Marketo')[0]?.folder as Folder | undefined;
-			if (!found) throw new Error('Set MARKETO_E2E_FOLDER (e.g. "Folder:123"): the instance has no static list to take a folder from');
-			folder = found;
-		}
+		folder = await rig.listFolder();
 		program = folder;
 		pagingFolder = folder;
 
@@ -314,7 +304,7 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 			});
 		});
 
-		itSandbox('Get Many with an updated-at window returns only the lists updated in it', () => {
+		itSandbox.because(NEEDS_SANDBOX.seeds)('Get Many with an updated-at window returns only the lists updated in it', () => {
 			expect(outputOf(result, 'Get Many Window').map((l) => l.id)).toEqual([1022, 1023]);
 			const window = select(log, '/rest/asset/v1/staticLists.json', 'GET').find((c) => c.query.earliestUpdatedAt !== undefined);
 			expect(window?.query).toEqual(expect.objectContaining({ earliestUpdatedAt: '2017-07-27T12:00:00Z', latestUpdatedAt: '2018-01-01T00:00:00Z' }));
@@ -355,7 +345,7 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 			rig.sandboxOnly(() => expect(text).toMatch(/already exists/));
 		});
 
-		itSandbox("Delete of a list in use fails with Marketo's reason (709, naming what uses it)", async () => {
+		itSandbox.because(NEEDS_SANDBOX.seeds)("Delete of a list in use fails with Marketo's reason (709, naming what uses it)", async () => {
 			const { result } = await runLogged(
 				marketoWorkflow(rig.credential, { resource: 'staticList', operation: 'delete', list: rl('id', 1023) }),
 			);
@@ -365,7 +355,7 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 			expect(text).toMatch(/static list 1023/);
 		});
 
-		itSandbox('a user without Read-Write Assets gets 603 on Create, with the permission named; reads still work', async () => {
+		itSandbox.because(NEEDS_SANDBOX.users)('a user without Read-Write Assets gets 603 on Create, with the permission named; reads still work', async () => {
 			const readOnly = readOnlyCredential;
 			const { result, log } = await runLogged(
 				buildWorkflow(
