@@ -130,15 +130,16 @@ export class BulkExports {
 
 	/** The status object; `cancelAnswer` spells the status "Cancelled" as Marketo's cancel call does. */
 	json(job: ExportJob, cancelAnswer = false): Record<string, unknown> {
+		const time = (ms: number): string => marketoDateTime(ms + this.state.options.clockOffsetMs); // Marketo's clock
 		const out: Record<string, unknown> = {
 			exportId: job.exportId,
 			format: job.format,
 			status: cancelAnswer && job.status === 'Canceled' ? 'Cancelled' : job.status,
-			createdAt: marketoDateTime(job.createdAtMs),
+			createdAt: time(job.createdAtMs),
 		};
-		if (job.queuedAtMs) out.queuedAt = marketoDateTime(job.queuedAtMs);
-		if (job.startedAtMs) out.startedAt = marketoDateTime(job.startedAtMs);
-		if (job.finishedAtMs) out.finishedAt = marketoDateTime(job.finishedAtMs);
+		if (job.queuedAtMs) out.queuedAt = time(job.queuedAtMs);
+		if (job.startedAtMs) out.startedAt = time(job.startedAtMs);
+		if (job.finishedAtMs) out.finishedAt = time(job.finishedAtMs);
 		if (job.status === 'Completed') {
 			out.numberOfRecords = job.numberOfRecords;
 			out.fileSize = job.fileSize;
@@ -188,11 +189,12 @@ export class BulkExports {
 			const members = assets.memberIds(f.listId).slice();
 			return { ids: (after) => members.filter((id) => id > after), test: () => true };
 		}
+		const endInclusive = this.state.options.exportEndInclusive;
 		return {
 			ids: (after) => leads.idsAfter(after),
 			test: (rec) => {
 				const t = Date.parse(String(rec[f.kind]));
-				return t >= f.startMs && t <= f.endMs;
+				return t >= f.startMs && (endInclusive ? t <= f.endMs : t < f.endMs);
 			},
 		};
 	}
