@@ -12,13 +12,14 @@ import { join } from 'node:path';
 
 import { normalizeBaseUrl } from '../../nodes/Marketo/transport';
 import {
-	AGAINST_REAL_MARKETO,
 	buildWorkflow,
 	CREDENTIAL_TYPE,
 	describeFailure,
 	E2eRig,
 	generatedItemsNode,
 	itemsOf,
+	itSandbox,
+	NEEDS_SANDBOX,
 	type NodeSpec,
 	type Workflow,
 } from './rig';
@@ -30,10 +31,12 @@ const CALLS = 100;
 const RUNNER_ENV = { N8N_RUNNERS_TASK_REQUEST_TIMEOUT: '600' };
 
 const HAS_SQLITE = spawnSync('sqlite3', ['-version']).status === 0;
-const itWithSqlite = HAS_SQLITE ? it : it.skip;
-const itSandboxWithSqlite = HAS_SQLITE && !AGAINST_REAL_MARKETO ? it : it.skip;
-const NEEDS_SQLITE = HAS_SQLITE ? '' : ' (skipped: counting writes needs the sqlite3 command-line tool)';
-const NEEDS_SANDBOX = AGAINST_REAL_MARKETO ? ' (skipped against a real Marketo: needs the sandbox’s short token lifetime)' : '';
+/** Counting writes needs the sqlite3 command-line tool: without it the test is skipped, the reason in its name. */
+const itCounting: jest.It = HAS_SQLITE
+	? it
+	: (((name: string, fn?: jest.ProvidesCallback, timeout?: number) =>
+			it.skip(`${name} [skipped: counting writes needs the sqlite3 command-line tool]`, fn, timeout)) as unknown as jest.It);
+const itCountingInSandbox: jest.It = HAS_SQLITE ? itSandbox.because(NEEDS_SANDBOX.clock) : itCounting;
 
 function sql(rig: E2eRig, statement: string): string {
 	return execFileSync('sqlite3', [join(rig.userFolder, '.n8n', 'database.sqlite'), statement], { encoding: 'utf8' }).trim();
@@ -92,7 +95,7 @@ describe('the Marketo API credential in the HTTP Request node is written only wh
 			await rig?.dispose();
 		});
 
-		itWithSqlite(`${CALLS} calls write the credential at most once, and a second run not at all${NEEDS_SQLITE}`, async () => {
+		itCounting(`${CALLS} calls write the credential at most once, and a second run not at all`, async () => {
 			const workflow = partitionsPerItem(rig, CALLS);
 			await rig.importWorkflows([workflow]);
 			countWrites(rig);
@@ -126,7 +129,7 @@ describe('the Marketo API credential in the HTTP Request node is written only wh
 			await rig?.dispose();
 		});
 
-		itSandboxWithSqlite(`a stored token past its useful life is replaced before use, with one write per new token${NEEDS_SQLITE}${NEEDS_SANDBOX}`, async () => {
+		itCountingInSandbox('a stored token past its useful life is replaced before use, with one write per new token', async () => {
 			const sandbox = rig.sandbox!;
 			const count = 20;
 			const workflow = partitionsPerItem(rig, count);
