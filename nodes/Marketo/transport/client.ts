@@ -78,9 +78,9 @@ export class MarketoClient {
 	 * A token with useful life left, and when it expires: the one this process holds for the instance, else a new
 	 * one. For the credential's preAuthentication (the HTTP Request node with the Marketo API credential).
 	 */
-	async accessToken(): Promise<{ token: string; expiresAt: number }> {
+	async accessToken(): Promise<{ token: string; expiresAt: number; refreshAt: number }> {
 		const token = await this.tokens.get();
-		return { token, expiresAt: this.tokens.expiresAt() };
+		return { token, expiresAt: this.tokens.expiresAt(), refreshAt: this.tokens.refreshAt() };
 	}
 
 	/**
