@@ -78,6 +78,11 @@ export interface SandboxOptions {
 	seedLeads?: number;
 	/** Seed folders, a program and static lists (default true). */
 	seedAssets?: boolean;
+	/**
+	 * Start like a Marketo instance nobody has used yet: one partition (Default), only the Marketing Activities
+	 * folder, no static lists (seedAssets is ignored). For running the suite's real-Marketo mode against the sandbox.
+	 */
+	fresh?: boolean;
 	/** Request log entries kept (oldest dropped first; default 10,000). */
 	maxLogEntries?: number;
 	/** Directory for export files (default: a fresh folder under the OS temp dir). */
@@ -148,6 +153,7 @@ export interface ResolvedOptions {
 	bulk: BulkTimingOptions;
 	seedLeads: number;
 	seedAssets: boolean;
+	fresh: boolean;
 	maxLogEntries: number;
 	dataDir?: string;
 	unsupportedExportFilters: string[];
@@ -191,6 +197,7 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		bulk: { ...DEFAULT_BULK, ...(o.bulk ?? {}) },
 		seedLeads: o.seedLeads ?? 0,
 		seedAssets: o.seedAssets ?? true,
+		fresh: o.fresh ?? false,
 		maxLogEntries: o.maxLogEntries ?? 10000,
 		dataDir: o.dataDir,
 		unsupportedExportFilters: o.unsupportedExportFilters ?? [],

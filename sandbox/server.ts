@@ -52,7 +52,10 @@ export class MarketoSandbox {
 	private freshState(): SandboxState {
 		const leads = new LeadStore();
 		const assets = new AssetStore();
-		if (this.options.seedAssets) assets.seedDefaults();
+		if (this.options.fresh) {
+			assets.seedStandardFolders();
+			leads.partitions = leads.partitions.filter((p) => p.name === 'Default');
+		} else if (this.options.seedAssets) assets.seedDefaults();
 		leads.seed(this.options.seedLeads);
 		const state = { options: this.options, leads, assets } as SandboxState;
 		state.imports = new BulkImports(state);
