@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { TokenStore } from './auth';
+import { presentedToken, TokenStore } from './auth';
 import { type Ctx, NEEDS, RawReply, type Reply, type Route, type SandboxState } from './context';
 import { HttpError, MarketoError, errorBody } from './envelope';
 import { type FaultSpec, FaultInjector, faultFromJson } from './faults';
@@ -52,7 +52,10 @@ export class MarketoSandbox {
 	private freshState(): SandboxState {
 		const leads = new LeadStore();
 		const assets = new AssetStore();
-		if (this.options.seedAssets) assets.seedDefaults();
+		if (this.options.fresh) {
+			assets.seedStandardFolders();
+			leads.partitions = leads.partitions.filter((p) => p.name === 'Default');
+		} else if (this.options.seedAssets) assets.seedDefaults();
 		leads.seed(this.options.seedLeads);
 		const state = { options: this.options, leads, assets } as SandboxState;
 		state.imports = new BulkImports(state);
@@ -183,14 +186,24 @@ export class MarketoSandbox {
 		};
 		let admitted = false;
 		let truncate = false;
+		let dropAfter = false;
+		const dropAnswer = (reply: unknown): void => {
+			if (reply instanceof RawReply && reply.body instanceof Readable) reply.body.destroy();
+			draft.durationMs = Date.now() - started;
+			this.log.add(draft);
+			req.socket.destroy();
+		};
 		try {
 			const reply = await this.process(req, url, draft, {
 				onAdmit: () => (admitted = true),
 				onFault: (f) => {
 					draft.fault = f.kind;
 					if (f.kind === 'truncate') truncate = true;
+					if (f.kind === 'dropAfterHandling') dropAfter = true;
 				},
 			});
+			// the request was carried out (or refused); the answer never leaves
+			if (dropAfter) return dropAnswer(reply);
 			if (reply === 'dropped') {
 				draft.durationMs = Date.now() - started;
 				this.log.add(draft);
@@ -199,6 +212,7 @@ export class MarketoSandbox {
 			}
 			this.send(res, reply, draft, started, truncate);
 		} catch (e) {
+			if (dropAfter) return dropAnswer(e);
 			this.send(res, this.errorReply(e), draft, started, truncate);
 		} finally {
 			if (admitted) {
@@ -254,7 +268,13 @@ export class MarketoSandbox {
 			if (fault.kind === 'http') {
 				return new RawReply(fault.status, { 'Content-Type': 'text/plain; charset=utf-8' }, fault.body ?? `Sandbox fault: HTTP ${fault.status}`);
 			}
-			if (fault.kind === 'error') throw new MarketoError(fault.code, fault.message);
+			if (fault.kind === 'error') {
+				// a token reported invalid or expired stays refused, as with Marketo: the client must fetch a new one
+				const code = String(fault.code);
+				const token = presentedToken(req.headers.authorization, query);
+				if ((code === '601' || code === '602') && token) this.tokens.revoke(token, code);
+				throw new MarketoError(fault.code, fault.message);
+			}
 		}
 
 		if (path === '/identity/oauth/token') return this.identity(method, query, body);
