@@ -37,13 +37,6 @@ describe('Import Leads after Marketo accepted the job', () => {
 		expect(error.message).toMatch(/Marketo error 603/);
 		expect(error.description).toMatch(/Marketo already accepted import batch \d+ of this run; it imports regardless/);
 	});
-});
-
-describe('Import Leads when an upload gets no answer', () => {
-	const { sandbox, credential } = fileSandbox({ latencyMs: 0, limits: false, bulk: { minPhaseMs: 10 } });
-	const { run, calls } = nodeHarness(sandbox, () => credential());
-	const importItems = { resource: 'bulkImport', operation: 'importLeads', source: 'items', dataMode: 'autoMap', ignoreFields: '', pollInterval: 5, options: {} };
-	const items = [{ email: 'ana@example.com' }, { email: 'li@example.com' }, { email: 'zoe@example.com' }];
 
 	it('Marketo took the upload and the connection dropped: not sent again, each input item reported as of unknown outcome', async () => {
 		sandbox().injectFault({ method: 'POST', path: '/bulk/v1/leads.json', kind: 'dropAfterHandling', times: 1 });
