@@ -1,6 +1,7 @@
 /** `npm run sandbox`: runs the Marketo sandbox until Ctrl+C. Flags win over environment variables. */
 import { MarketoSandbox } from './server';
-import type { SandboxOptions } from './options';
+import { FILE_CONTENT_TYPES } from './options';
+import type { FileContentType, SandboxOptions } from './options';
 
 const HELP = `Marketo sandbox: a local, stateful stand-in for a Marketo REST API instance.
 
@@ -16,6 +17,8 @@ Usage: npm run sandbox -- [options]
   --latency <ms>         simulated processing time per call (env SANDBOX_LATENCY_MS, default 5)
   --no-limits            turn rate limit, concurrency limit and quotas off (env SANDBOX_LIMITS=off)
   --daily-quota <n>      daily call quota (env SANDBOX_DAILY_QUOTA, default 50000)
+  --file-content-type <t> serve every file as application/json, text/plain or text/csv
+                         (env SANDBOX_FILE_CONTENT_TYPE; default Marketo's usual text/csv or text/plain)
   --quiet                do not print events
   --help                 this text
 `;
@@ -31,7 +34,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SandboxOption
 		else if (i + 1 < argv.length) flags.set(name, argv[++i]);
 		else throw new Error(`--${name} needs a value`);
 	}
-	const known = ['port', 'host', 'client-id', 'client-secret', 'seed', 'time-scale', 'token-lifetime', 'latency', 'no-limits', 'daily-quota', 'quiet', 'help'];
+	const known = ['port', 'host', 'client-id', 'client-secret', 'seed', 'time-scale', 'token-lifetime', 'latency', 'no-limits', 'daily-quota', 'file-content-type', 'quiet', 'help'];
 	for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
 	const str = (flag: string, envName: string): string | undefined => {
 		const v = flags.get(flag);
@@ -46,6 +49,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SandboxOption
 	};
 	const limitsOff = flags.get('no-limits') === true || /^(off|false|0)$/i.test(env.SANDBOX_LIMITS ?? '');
 	const dailyQuota = num('daily-quota', 'SANDBOX_DAILY_QUOTA', 50000);
+	const fileContentType = str('file-content-type', 'SANDBOX_FILE_CONTENT_TYPE') || undefined;
+	if (fileContentType && !FILE_CONTENT_TYPES.includes(fileContentType as FileContentType)) {
+		throw new Error(`--file-content-type must be one of ${FILE_CONTENT_TYPES.join(', ')}, got '${fileContentType}'`);
+	}
 	return {
 		port: num('port', 'SANDBOX_PORT', 8790),
 		host: str('host', 'SANDBOX_HOST') ?? '127.0.0.1',
@@ -56,6 +63,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SandboxOption
 		tokenLifetimeSeconds: num('token-lifetime', 'SANDBOX_TOKEN_LIFETIME', 3600),
 		latencyMs: num('latency', 'SANDBOX_LATENCY_MS', 5),
 		limits: limitsOff ? false : { dailyQuota },
+		fileContentType: fileContentType as FileContentType | undefined,
 		quiet: flags.get('quiet') === true,
 		help: flags.get('help') === true,
 	};

@@ -6,6 +6,11 @@ export type Permission = 'readOnlyLead' | 'readWriteLead' | 'readOnlyAssets' | '
 export const ALL_PERMISSIONS: Permission[] = ['readOnlyLead', 'readWriteLead', 'readOnlyAssets', 'readWriteAssets'];
 
 /** An extra API user (LaunchPoint service) besides the main one. */
+/** Content-Type the sandbox may serve files with (export files, import failures and warnings). */
+export type FileContentType = 'application/json' | 'text/plain' | 'text/csv';
+
+export const FILE_CONTENT_TYPES: FileContentType[] = ['application/json', 'text/plain', 'text/csv'];
+
 export interface ApiUserOptions {
 	clientId: string;
 	clientSecret: string;
@@ -84,6 +89,11 @@ export interface SandboxOptions {
 	dataDir?: string;
 	/** Export filters answered with 1035 "Unsupported filter type" (e.g. ['updatedAt','smartListId']). */
 	unsupportedExportFilters?: string[];
+	/**
+	 * Content-Type of every file answer, instead of Marketo's usual text/csv (CSV exports) or text/plain (other files).
+	 * Adobe's OpenAPI declares application/json for file.json and failures.json, so a client must not judge by it.
+	 */
+	fileContentType?: FileContentType;
 	/** Receives one line per notable event (deprecated token use, job transitions). Default: silent. */
 	logger?: (line: string) => void;
 }
@@ -136,6 +146,8 @@ export interface ResolvedOptions {
 	maxLogEntries: number;
 	dataDir?: string;
 	unsupportedExportFilters: string[];
+	/** may be changed while the sandbox runs */
+	fileContentType?: FileContentType;
 	logger: (line: string) => void;
 }
 
@@ -174,6 +186,18 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		maxLogEntries: o.maxLogEntries ?? 10000,
 		dataDir: o.dataDir,
 		unsupportedExportFilters: o.unsupportedExportFilters ?? [],
+		fileContentType: checkedFileContentType(o.fileContentType),
 		logger: o.logger ?? (() => undefined),
 	};
+}
+
+function checkedFileContentType(value: string | undefined): FileContentType | undefined {
+	if (value === undefined || value === '') return undefined;
+	if (!FILE_CONTENT_TYPES.includes(value as FileContentType)) throw new Error(`fileContentType must be one of ${FILE_CONTENT_TYPES.join(', ')}`);
+	return value as FileContentType;
+}
+
+/** The Content-Type header of a file answer: the chosen one, else `usual` (what Marketo sends). */
+export function fileContentTypeHeader(options: ResolvedOptions, usual: string): string {
+	return options.fileContentType ? `${options.fileContentType};charset=UTF-8` : usual;
 }
