@@ -22,13 +22,13 @@ import {
 	itemsNode,
 	itemsOf,
 	itSandbox,
-	MARKETO_NODE_TYPE,
 	marketoNode,
-	newId,
+	type NodeSpec,
 	outputOf,
 	pairedIndexes,
 	type RunResult,
 	type StartedN8n,
+	triggeredWorkflow,
 	uniqueName,
 	type Workflow,
 } from './rig';
@@ -45,7 +45,13 @@ const byList = { filterType: 'staticList', list: { __rl: true, mode: 'id', value
 
 /** The trigger (export finished, file downloaded) -> the file's size -> a lead search naming job and size. */
 function triggerWorkflow(credential: { id: string; name: string }): Workflow {
-	const creds = { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } };
+	const trigger: NodeSpec = {
+		name: 'Export Finished',
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		parameters: { event: 'exportFinished', statuses: ['Completed'], downloadFile: true, pollTimes: { item: [{ mode: 'everyMinute' }] } },
+		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
+	};
 	const size = codeNode(
 		'Size',
 		`const out = [];
@@ -53,37 +59,12 @@ const items = $input.all();
 for (let i = 0; i < items.length; i++) out.push({ json: { exportId: items[i].json.exportId, bytes: (await this.helpers.getBinaryDataBuffer(i, 'data')).length } });
 return out;`,
 	);
-	return {
-		id: newId(),
-		name: 'Marketo export finished with file -> mark',
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: [
-			{
-				id: newId(8),
-				name: 'Export Finished',
-				type: TRIGGER_TYPE,
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: { event: 'exportFinished', statuses: ['Completed'], downloadFile: true, pollTimes: { item: [{ mode: 'everyMinute' }] } },
-				credentials: creds,
-			},
-			{ ...size, id: newId(8), position: [240, 0] },
-			{
-				id: newId(8),
-				name: 'Mark',
-				type: MARKETO_NODE_TYPE,
-				typeVersion: 1,
-				position: [480, 0],
-				parameters: { resource: 'lead', operation: 'getAll', filterType: 'email', filterValues: '={{ $json.exportId }}-{{ $json.bytes }}@fired.test', returnAll: true },
-				credentials: creds,
-			},
-		],
-		connections: {
-			'Export Finished': { main: [[{ node: 'Size', type: 'main', index: 0 }]] },
-			Size: { main: [[{ node: 'Mark', type: 'main', index: 0 }]] },
-		},
-	};
+	const mark = marketoNode(
+		credential,
+		{ resource: 'lead', operation: 'getAll', filterType: 'email', filterValues: '={{ $json.exportId }}-{{ $json.bytes }}@fired.test', returnAll: true },
+		{ name: 'Mark' },
+	);
+	return triggeredWorkflow('Marketo export finished with file -> mark', trigger, size, mark);
 }
 
 describe('File downloads in a real n8n', () => {
