@@ -83,10 +83,22 @@ export interface SandboxOptions {
 	seedLeads?: number;
 	/** Seed folders, a program and static lists (default true). */
 	seedAssets?: boolean;
+	/**
+	 * Start like a Marketo instance nobody has used yet: one partition (Default), only the Marketing Activities
+	 * folder, no static lists (seedAssets is ignored). For running the suite's real-Marketo mode against the sandbox.
+	 */
+	fresh?: boolean;
 	/** Request log entries kept (oldest dropped first; default 10,000). */
 	maxLogEntries?: number;
 	/** Directory for export files (default: a fresh folder under the OS temp dir). */
 	dataDir?: string;
+	/**
+	 * Whether an export's date filter includes the lead at exactly `endAt` (default true). Marketo's documentation
+	 * does not say; tests run both readings. `startAt` is always included.
+	 */
+	exportEndInclusive?: boolean;
+	/** Refuse a date filter of exactly the longest range too, not only a longer one (default false). */
+	strictWindow?: boolean;
 	/** Export filters answered with 1035 "Unsupported filter type" (e.g. ['updatedAt','smartListId']). */
 	unsupportedExportFilters?: string[];
 	/**
@@ -94,8 +106,16 @@ export interface SandboxOptions {
 	 * Adobe's OpenAPI declares application/json for file.json and failures.json, so a client must not judge by it.
 	 */
 	fileContentType?: FileContentType;
+	/**
+	 * Whether import jobs that may run at the same time work as Marketo's can (default true): a job does not see the
+	 * leads created by another job that was unfinished while it was, so the same new email in both makes two
+	 * leads. false: every row sees every lead created before it.
+	 */
+	concurrentImports?: boolean;
 	/** Receives one line per notable event (deprecated token use, job transitions). Default: silent. */
 	logger?: (line: string) => void;
+	/** Marketo's clock against the host's, in seconds (negative: behind): shifts the export job times and the Date header. */
+	clockOffsetSeconds?: number;
 }
 
 export const DEFAULT_LIMITS: LimitOptions = {
@@ -143,12 +163,18 @@ export interface ResolvedOptions {
 	bulk: BulkTimingOptions;
 	seedLeads: number;
 	seedAssets: boolean;
+	fresh: boolean;
 	maxLogEntries: number;
 	dataDir?: string;
 	unsupportedExportFilters: string[];
 	/** may be changed while the sandbox runs */
 	fileContentType?: FileContentType;
+	concurrentImports: boolean;
+	exportEndInclusive: boolean;
+	strictWindow: boolean;
 	logger: (line: string) => void;
+	/** Marketo's clock minus the host's, in ms. */
+	clockOffsetMs: number;
 }
 
 export const DEFAULT_CLIENT_ID = 'sandbox-client-id';
@@ -183,11 +209,16 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		bulk: { ...DEFAULT_BULK, ...(o.bulk ?? {}) },
 		seedLeads: o.seedLeads ?? 0,
 		seedAssets: o.seedAssets ?? true,
+		fresh: o.fresh ?? false,
 		maxLogEntries: o.maxLogEntries ?? 10000,
 		dataDir: o.dataDir,
 		unsupportedExportFilters: o.unsupportedExportFilters ?? [],
 		fileContentType: checkedFileContentType(o.fileContentType),
+		concurrentImports: o.concurrentImports ?? true,
+		exportEndInclusive: o.exportEndInclusive ?? true,
+		strictWindow: o.strictWindow ?? false,
 		logger: o.logger ?? (() => undefined),
+		clockOffsetMs: (o.clockOffsetSeconds ?? 0) * 1000,
 	};
 }
 

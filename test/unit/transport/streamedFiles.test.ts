@@ -167,9 +167,10 @@ describe('a download cut before anyone reads it goes on from the bytes that had 
 			method: 'POST',
 			path: '/bulk/v1/leads/export/create.json',
 			body: { fields: ['id', 'email', 'firstName', 'company'], format: 'CSV', filter: { staticListId: 1021 } },
+			repeatable: false,
 		});
 		const exportId = created.result![0].exportId;
-		await client.request({ method: 'POST', path: `/bulk/v1/leads/export/${exportId}/enqueue.json` });
+		await client.request({ method: 'POST', path: `/bulk/v1/leads/export/${exportId}/enqueue.json`, repeatable: true });
 		let status = '';
 		while (status !== 'Completed') {
 			status = String((await client.request<{ status: string }>({ method: 'GET', path: `/bulk/v1/leads/export/${exportId}/status.json` })).result![0].status);
