@@ -69,7 +69,7 @@ describeSandbox(NEEDS_SANDBOX.faults)('fault matrix in a real n8n', () => {
 		expect(posts.length).toBe(2 + (fault.times ?? 1));
 		// the sandbox refuses a token it reported invalid or expired from then on: the retry that succeeded went out
 		// with a second token
-		const tokens = rig.sandbox.requestLog.filter((e) => e.path === '/identity/oauth/token');
+		const tokens = rig.sandbox!.requestLog.filter((e) => e.path === '/identity/oauth/token');
 		expect(tokens).toHaveLength(TOKEN_FAULTS.includes(String(fault.code)) ? 2 : 1);
 	});
 
