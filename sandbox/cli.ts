@@ -1,6 +1,7 @@
 /** `npm run sandbox`: runs the Marketo sandbox until Ctrl+C. Flags win over environment variables. */
 import { MarketoSandbox } from './server';
-import type { SandboxOptions } from './options';
+import { FILE_CONTENT_TYPES } from './options';
+import type { FileContentType, SandboxOptions } from './options';
 
 const HELP = `Marketo sandbox: a local, stateful stand-in for a Marketo REST API instance.
 
@@ -18,6 +19,8 @@ Usage: npm run sandbox -- [options]
   --latency <ms>         simulated processing time per call (env SANDBOX_LATENCY_MS, default 5)
   --no-limits            turn rate limit, concurrency limit and quotas off (env SANDBOX_LIMITS=off)
   --daily-quota <n>      daily call quota (env SANDBOX_DAILY_QUOTA, default 50000)
+  --file-content-type <t> serve every file as application/json, text/plain or text/csv
+                         (env SANDBOX_FILE_CONTENT_TYPE; default Marketo's usual text/csv or text/plain)
   --export-end-inclusive <true|false>
                          whether an export date filter includes a lead at exactly endAt
                          (env SANDBOX_EXPORT_END_INCLUSIVE, default true)
@@ -37,7 +40,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SandboxOption
 		else if (i + 1 < argv.length) flags.set(name, argv[++i]);
 		else throw new Error(`--${name} needs a value`);
 	}
-	const known = ['port', 'host', 'client-id', 'client-secret', 'seed', 'time-scale', 'token-lifetime', 'latency', 'no-limits', 'daily-quota', 'export-end-inclusive', 'strict-window', 'quiet', 'help', 'fresh'];
+	const known = ['port', 'host', 'client-id', 'client-secret', 'seed', 'time-scale', 'token-lifetime', 'latency', 'no-limits', 'daily-quota', 'file-content-type', 'export-end-inclusive', 'strict-window', 'quiet', 'help', 'fresh'];
 	for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
 	const str = (flag: string, envName: string): string | undefined => {
 		const v = flags.get(flag);
@@ -52,6 +55,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SandboxOption
 	};
 	const limitsOff = flags.get('no-limits') === true || /^(off|false|0)$/i.test(env.SANDBOX_LIMITS ?? '');
 	const dailyQuota = num('daily-quota', 'SANDBOX_DAILY_QUOTA', 50000);
+	const fileContentType = str('file-content-type', 'SANDBOX_FILE_CONTENT_TYPE') || undefined;
+	if (fileContentType && !FILE_CONTENT_TYPES.includes(fileContentType as FileContentType)) {
+		throw new Error(`--file-content-type must be one of ${FILE_CONTENT_TYPES.join(', ')}, got '${fileContentType}'`);
+	}
 	const endInclusive = str('export-end-inclusive', 'SANDBOX_EXPORT_END_INCLUSIVE');
 	if (endInclusive !== undefined && !/^(true|false)$/i.test(endInclusive)) {
 		throw new Error(`--export-end-inclusive must be true or false, got '${endInclusive}'`);
@@ -68,6 +75,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SandboxOption
 		tokenLifetimeSeconds: num('token-lifetime', 'SANDBOX_TOKEN_LIFETIME', 3600),
 		latencyMs: num('latency', 'SANDBOX_LATENCY_MS', 5),
 		limits: limitsOff ? false : { dailyQuota },
+		fileContentType: fileContentType as FileContentType | undefined,
 		exportEndInclusive: endInclusive === undefined ? undefined : /^true$/i.test(endInclusive),
 		strictWindow: flags.get('strict-window') === true || /^(on|true|1)$/i.test(env.SANDBOX_STRICT_WINDOW ?? ''),
 		quiet: flags.get('quiet') === true,

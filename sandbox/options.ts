@@ -6,6 +6,11 @@ export type Permission = 'readOnlyLead' | 'readWriteLead' | 'readOnlyAssets' | '
 export const ALL_PERMISSIONS: Permission[] = ['readOnlyLead', 'readWriteLead', 'readOnlyAssets', 'readWriteAssets'];
 
 /** An extra API user (LaunchPoint service) besides the main one. */
+/** Content-Type the sandbox may serve files with (export files, import failures and warnings). */
+export type FileContentType = 'application/json' | 'text/plain' | 'text/csv';
+
+export const FILE_CONTENT_TYPES: FileContentType[] = ['application/json', 'text/plain', 'text/csv'];
+
 export interface ApiUserOptions {
 	clientId: string;
 	clientSecret: string;
@@ -97,6 +102,11 @@ export interface SandboxOptions {
 	/** Export filters answered with 1035 "Unsupported filter type" (e.g. ['updatedAt','smartListId']). */
 	unsupportedExportFilters?: string[];
 	/**
+	 * Content-Type of every file answer, instead of Marketo's usual text/csv (CSV exports) or text/plain (other files).
+	 * Adobe's OpenAPI declares application/json for file.json and failures.json, so a client must not judge by it.
+	 */
+	fileContentType?: FileContentType;
+	/**
 	 * Whether import jobs that may run at the same time work as Marketo's can (default true): a job does not see the
 	 * leads created by another job that was unfinished while it was, so the same new email in both makes two
 	 * leads. false: every row sees every lead created before it.
@@ -157,6 +167,8 @@ export interface ResolvedOptions {
 	maxLogEntries: number;
 	dataDir?: string;
 	unsupportedExportFilters: string[];
+	/** may be changed while the sandbox runs */
+	fileContentType?: FileContentType;
 	concurrentImports: boolean;
 	exportEndInclusive: boolean;
 	strictWindow: boolean;
@@ -201,10 +213,22 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		maxLogEntries: o.maxLogEntries ?? 10000,
 		dataDir: o.dataDir,
 		unsupportedExportFilters: o.unsupportedExportFilters ?? [],
+		fileContentType: checkedFileContentType(o.fileContentType),
 		concurrentImports: o.concurrentImports ?? true,
 		exportEndInclusive: o.exportEndInclusive ?? true,
 		strictWindow: o.strictWindow ?? false,
 		logger: o.logger ?? (() => undefined),
 		clockOffsetMs: (o.clockOffsetSeconds ?? 0) * 1000,
 	};
+}
+
+function checkedFileContentType(value: string | undefined): FileContentType | undefined {
+	if (value === undefined || value === '') return undefined;
+	if (!FILE_CONTENT_TYPES.includes(value as FileContentType)) throw new Error(`fileContentType must be one of ${FILE_CONTENT_TYPES.join(', ')}`);
+	return value as FileContentType;
+}
+
+/** The Content-Type header of a file answer: the chosen one, else `usual` (what Marketo sends). */
+export function fileContentTypeHeader(options: ResolvedOptions, usual: string): string {
+	return options.fileContentType ? `${options.fileContentType};charset=UTF-8` : usual;
 }

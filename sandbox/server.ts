@@ -28,6 +28,8 @@ function sleep(ms: number): Promise<void> {
 }
 
 type LogDraft = Omit<RequestLogEntry, 'seq'>;
+/** A truncate fault: cut the body after `afterBytes` bytes (half of it when absent). */
+type Truncation = false | { afterBytes?: number };
 
 export class MarketoSandbox {
 	readonly options: ResolvedOptions;
@@ -184,8 +186,9 @@ export class MarketoSandbox {
 			fault: null,
 			durationMs: 0,
 		};
+		if (typeof req.headers.range === 'string') draft.range = req.headers.range;
 		let admitted = false;
-		let truncate = false;
+		let truncate: Truncation = false;
 		let dropAfter = false;
 		const dropAnswer = (reply: unknown): void => {
 			if (reply instanceof RawReply && reply.body instanceof Readable) reply.body.destroy();
@@ -198,7 +201,7 @@ export class MarketoSandbox {
 				onAdmit: () => (admitted = true),
 				onFault: (f) => {
 					draft.fault = f.kind;
-					if (f.kind === 'truncate') truncate = true;
+					if (f.kind === 'truncate') truncate = { afterBytes: f.afterBytes };
 					if (f.kind === 'dropAfterHandling') dropAfter = true;
 				},
 			});
@@ -352,7 +355,7 @@ export class MarketoSandbox {
 		return { access_token: token, token_type: 'bearer', expires_in: expiresIn, scope: user.email };
 	}
 
-	private send(res: ServerResponse, reply: Reply, draft: LogDraft, started: number, truncate: boolean): void {
+	private send(res: ServerResponse, reply: Reply, draft: LogDraft, started: number, truncate: Truncation): void {
 		let status: number;
 		let headers: Record<string, string | number>;
 		let payload: Readable | string;
@@ -379,7 +382,7 @@ export class MarketoSandbox {
 			const buf = Buffer.from(payload, 'utf8');
 			res.writeHead(status, { ...headers, 'Content-Length': buf.length });
 			if (truncate) {
-				res.write(buf.subarray(0, Math.floor(buf.length / 2)), () => res.destroy());
+				res.write(buf.subarray(0, truncate.afterBytes ?? Math.floor(buf.length / 2)), () => res.destroy());
 				return;
 			}
 			res.end(buf);
@@ -389,7 +392,7 @@ export class MarketoSandbox {
 		if (truncate) {
 			const total = Number(headers['Content-Length'] ?? 0);
 			let sent = 0;
-			const limit = total > 1 ? Math.floor(total / 2) : 0;
+			const limit = truncate.afterBytes ?? (total > 1 ? Math.floor(total / 2) : 0);
 			payload.on('data', (chunk: Buffer) => {
 				const room = limit - sent;
 				if (room <= 0) return;

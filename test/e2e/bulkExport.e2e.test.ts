@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 
 import {
 	buildWorkflow,
-	codeNode,
 	describeFailure,
 	E2eRig,
 	errorOf,
@@ -24,6 +23,7 @@ import {
 	uniqueName,
 } from './rig';
 import type { RequestLogEntry } from '../../sandbox';
+import { directApi, fileOf, lines, readBack } from './exportFiles';
 
 type Json = Record<string, unknown>;
 
@@ -43,38 +43,10 @@ const exportParams = (extra: Json = {}, options: Json = {}): Json => ({
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/**
- * A Code node after an export node: reads each item's file from n8n's binary store (n8n 2 keeps it on disk and
- * removes it when `n8n execute` ends) and puts it in the json as base64, for the test to compare bytes.
- */
-function readBack(name: string) {
-	return codeNode(
-		name,
-		`const items = $input.all();
-const out = [];
-for (let i = 0; i < items.length; i++) {
-	const json = { ...items[i].json };
-	if (items[i].binary && items[i].binary.data) json.fileBase64 = (await this.helpers.getBinaryDataBuffer(i, 'data')).toString('base64');
-	out.push({ json });
-}
-return out;`,
-	);
-}
-
-function fileOf(result: RunResult, readNode: string, index = 0): Buffer {
-	const json = outputOf(result, readNode)[index];
-	if (typeof json?.fileBase64 !== 'string') throw new Error(`"${readNode}" read no file`);
-	return Buffer.from(json.fileBase64, 'base64');
-}
-
-function lines(file: Buffer): string[] {
-	return file.toString('utf8').split('\n').filter((l) => l !== '');
-}
-
 describe('Marketo Bulk Export in a real n8n', () => {
 	let rig: E2eRig;
 	const log = (): RequestLogEntry[] => rig.requestLog() ?? [];
-	let token = '';
+	let api: ReturnType<typeof directApi>;
 
 	const ok = async (workflow: Workflow): Promise<RunResult> => {
 		rig.sandbox?.clearLog();
@@ -84,23 +56,13 @@ describe('Marketo Bulk Export in a real n8n', () => {
 	};
 
 	/** The job's file straight from the sandbox, as the same API user, for comparing bytes. */
-	const directFile = async (exportId: string): Promise<Buffer> => {
-		if (!token) {
-			const answer = await fetch(`${rig.baseUrl}/identity/oauth/token`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams({ grant_type: 'client_credentials', client_id: rig.credentialData.clientId, client_secret: rig.credentialData.clientSecret }),
-			});
-			token = ((await answer.json()) as { access_token: string }).access_token;
-		}
-		const answer = await fetch(`${rig.baseUrl}/bulk/v1/leads/export/${exportId}/file.json`, { headers: { Authorization: `Bearer ${token}` } });
-		return Buffer.from(await answer.arrayBuffer());
-	};
+	const directFile = async (exportId: string): Promise<Buffer> => await api.exportFile(exportId);
 
 	beforeAll(async () => {
 		rig = await E2eRig.create({ sandbox: { timeScale: 0.05, seedLeads: SEEDED, bulk: { minPhaseMs: 20_000 } } });
 		// members of the static list: every third seeded lead
 		for (let id = 1; id <= SEEDED; id += 3) rig.sandbox?.assets.addMember(LIST_ID, id);
+		api = directApi(rig);
 	});
 
 	afterAll(async () => {

@@ -368,6 +368,14 @@ export function buildWorkflow(name: string, ...branches: NodeSpec[][]): Workflow
 	return { id: newId(), name, active: false, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
+/** A workflow that `start` (a trigger node, e.g. the Marketo Trigger) starts, then the nodes of `chain` in turn. */
+export function triggeredWorkflow(name: string, start: NodeSpec, ...chain: NodeSpec[]): Workflow {
+	const nodes: WorkflowNode[] = [start, ...chain].map((spec, i) => ({ ...spec, id: spec.id ?? newId(8), position: [240 * i, 0] }));
+	const connections: Workflow['connections'] = {};
+	for (let i = 1; i < nodes.length; i++) connections[nodes[i - 1].name] = { main: [[{ node: nodes[i].name, type: 'main', index: 0 }]] };
+	return { id: newId(), name, active: false, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
 /**
  * The usual test workflow: Start -> "Items" (a Code node emitting `items`, or `count` generated items)
  * -> "Marketo" with `parameters`.
