@@ -1,30 +1,42 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialType,
+	IDataObject,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { credentialClient } from '../nodes/Marketo/transport';
+import { credentialClient, heldToken } from '../nodes/Marketo/transport';
 
-/** A stored token is used while it has more than this left; then the next request gets a fresh one. */
-const STORED_TOKEN_MARGIN_MS = 60_000;
+/** Tokens this process has handed to n8n to store: concurrent first requests store a token once, not once each. */
+const handedToN8n = new Set<string>();
+
+/** The stored token, while it has useful life left (until `tokenRefreshAt`, the transport's own safety margin). */
+function storedToken(credentials: ICredentialDataDecryptedObject): string | undefined {
+	const token = credentials.sessionToken;
+	return typeof token === 'string' && token && Date.now() < (Number(credentials.tokenRefreshAt) || 0) ? token : undefined;
+}
 
 /**
- * Marketo REST API access: a LaunchPoint "Custom" service bound to an API-only user.
+ * Marketo API access: a LaunchPoint "Custom" service bound to an API-only user.
  *
  * The Marketo nodes fetch the access token through their transport: from `<base>/identity/oauth/token`
  * (client_credentials, as a form POST so the secret never sits in a URL), cached per instance for the whole n8n
  * process, sent only as `Authorization: Bearer`, replaced before it expires and whenever Marketo answers 601/602.
  *
  * The credential also works in n8n's HTTP Request node (Predefined Credential Type > Marketo API), for the
- * endpoints the node does not cover. n8n refreshes an expirable credential only when its expirable field is empty
- * or a call answers HTTP 401, and Marketo reports an expired token with HTTP 200, so the expirable field
- * (`sessionToken`) is kept empty: preAuthentication then runs before every request, hands back the stored token
- * while it has time left, and a fresh one (from the same process-wide cache) otherwise. The token and its expiry
- * live in the hidden fields `accessToken` and `tokenExpiresAt`, encrypted with the rest of the credential.
+ * endpoints the node does not cover. n8n calls preAuthentication when the expirable field (`sessionToken`) is empty
+ * or a request failed, and saves the credential (re-encrypted, one database write) whenever preAuthentication hands
+ * the field back. So the field holds the token itself, with `tokenRefreshAt` beside it (both encrypted with the rest
+ * of the credential), and the credential is written only when the token changes:
+ * - authenticate sends the token this process holds (the Marketo node replaces it after a 601/602), else the
+ *   stored one while it has useful life left; with neither, it fails the request before sending it, and n8n then
+ *   asks preAuthentication for a new token and sends the request again with it (a stale token never reaches Marketo);
+ * - preAuthentication hands a token back only when the stored one is missing or stale, and a token once per process
+ *   (the other requests of a batch use the process-wide cache); after a failed request with a good stored token it
+ *   hands back nothing, so n8n neither writes the credential nor repeats the request.
  */
 export class MarketoApi implements ICredentialType {
 	name = 'marketoApi';
@@ -36,9 +48,8 @@ export class MarketoApi implements ICredentialType {
 	documentationUrl = 'https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/authentication';
 
 	properties: INodeProperties[] = [
-		{ displayName: 'Session Token', name: 'sessionToken', type: 'hidden', typeOptions: { expirable: true, password: true }, default: '' },
-		{ displayName: 'Access Token', name: 'accessToken', type: 'hidden', typeOptions: { password: true }, default: '' },
-		{ displayName: 'Token Expires At', name: 'tokenExpiresAt', type: 'hidden', typeOptions: { password: true }, default: 0 },
+		{ displayName: 'Access Token', name: 'sessionToken', type: 'hidden', typeOptions: { expirable: true, password: true }, default: '' },
+		{ displayName: 'Token Refresh At', name: 'tokenRefreshAt', type: 'hidden', typeOptions: { password: true }, default: 0 },
 		{
 			displayName: 'REST API Base URL',
 			name: 'baseUrl',
@@ -95,18 +106,27 @@ export class MarketoApi implements ICredentialType {
 		},
 	];
 
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const storedExpiry = Number(credentials.tokenExpiresAt) || 0;
-		if (typeof credentials.accessToken === 'string' && credentials.accessToken && storedExpiry - Date.now() > STORED_TOKEN_MARGIN_MS) {
-			return { sessionToken: '', accessToken: credentials.accessToken, tokenExpiresAt: storedExpiry };
-		}
-		const { token, expiresAt } = await credentialClient(credentials, this.helpers.httpRequest).accessToken();
-		// the expirable field stays empty, so that this runs again before the next request
-		return { sessionToken: '', accessToken: token, tokenExpiresAt: expiresAt };
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+		// a good stored token: nothing to store (n8n also calls this after a request failed for another reason)
+		if (storedToken(credentials)) return {};
+		const replacing = typeof credentials.sessionToken === 'string' && credentials.sessionToken !== '';
+		const { token, refreshAt } = await credentialClient(credentials, this.helpers.httpRequest).accessToken();
+		// an empty field and a token this process already handed over: another request is storing it, and
+		// authenticate finds it in the process-wide cache (a stale one must be handed back: n8n retries with it)
+		if (!replacing && handedToN8n.has(token)) return {};
+		if (handedToN8n.size > 100) handedToN8n.clear();
+		handedToN8n.add(token);
+		return { sessionToken: token, tokenRefreshAt: refreshAt };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
-	};
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		// the process's token first: it is the one the Marketo node replaced after a 601/602
+		const token = (await heldToken(credentials)) ?? storedToken(credentials);
+		if (!token) {
+			// n8n then asks preAuthentication for a new token and sends the request again (its newer request helper
+			// does so on HTTP 401 only, hence the status)
+			throw Object.assign(new Error('The access token stored in the Marketo API credential has expired'), { response: { status: 401 } });
+		}
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
+	}
 }

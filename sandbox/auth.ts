@@ -44,6 +44,18 @@ export class TokenStore {
 		return { ok: true, user: t.user };
 	}
 
+	/**
+	 * Marketo answered a call with this token 601 (invalid) or 602 (expired): from now on the token is refused with
+	 * that code, and the next token request gets a new one.
+	 */
+	revoke(token: string, code: '601' | '602', now = Date.now()): void {
+		const t = this.byToken.get(token);
+		if (!t) return;
+		if (code === '602') t.expiresAt = Math.min(t.expiresAt, now);
+		else this.byToken.delete(token);
+		if (this.current.get(t.user.clientId) === t) this.current.delete(t.user.clientId);
+	}
+
 	/** Makes every issued token expired now: the next call with one gets 602, the next token request a new token. */
 	expireAll(now = Date.now()): void {
 		for (const t of this.byToken.values()) if (t.expiresAt > now) t.expiresAt = now;
@@ -59,4 +71,10 @@ export class TokenStore {
 		if (this.byToken.size < 1000) return;
 		for (const [k, t] of this.byToken) if (t.expiresAt < now - 86400000) this.byToken.delete(k);
 	}
+}
+
+/** The access token a call carries: the Authorization header's bearer token, else the access_token parameter. */
+export function presentedToken(authorization: string | undefined, query: URLSearchParams): string | null {
+	if (authorization && /^bearer\s+/i.test(authorization)) return authorization.replace(/^bearer\s+/i, '').trim();
+	return query.get('access_token');
 }

@@ -18,6 +18,10 @@ Usage: npm run sandbox -- [options]
   --latency <ms>         simulated processing time per call (env SANDBOX_LATENCY_MS, default 5)
   --no-limits            turn rate limit, concurrency limit and quotas off (env SANDBOX_LIMITS=off)
   --daily-quota <n>      daily call quota (env SANDBOX_DAILY_QUOTA, default 50000)
+  --export-end-inclusive <true|false>
+                         whether an export date filter includes a lead at exactly endAt
+                         (env SANDBOX_EXPORT_END_INCLUSIVE, default true)
+  --strict-window        refuse an export date filter of exactly 31 days too (env SANDBOX_STRICT_WINDOW=on)
   --quiet                do not print events
   --help                 this text
 `;
@@ -28,12 +32,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SandboxOption
 		const a = argv[i];
 		if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'`);
 		const [name, inline] = a.slice(2).split('=', 2);
-		if (['no-limits', 'quiet', 'help', 'fresh'].includes(name)) flags.set(name, true);
+		if (['no-limits', 'strict-window', 'quiet', 'help', 'fresh'].includes(name)) flags.set(name, true);
 		else if (inline !== undefined) flags.set(name, inline);
 		else if (i + 1 < argv.length) flags.set(name, argv[++i]);
 		else throw new Error(`--${name} needs a value`);
 	}
-	const known = ['port', 'host', 'client-id', 'client-secret', 'seed', 'time-scale', 'token-lifetime', 'latency', 'no-limits', 'daily-quota', 'quiet', 'help', 'fresh'];
+	const known = ['port', 'host', 'client-id', 'client-secret', 'seed', 'time-scale', 'token-lifetime', 'latency', 'no-limits', 'daily-quota', 'export-end-inclusive', 'strict-window', 'quiet', 'help', 'fresh'];
 	for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
 	const str = (flag: string, envName: string): string | undefined => {
 		const v = flags.get(flag);
@@ -49,6 +53,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SandboxOption
 	const limitsOff = flags.get('no-limits') === true || /^(off|false|0)$/i.test(env.SANDBOX_LIMITS ?? '');
 	const dailyQuota = num('daily-quota', 'SANDBOX_DAILY_QUOTA', 50000);
 	const fresh = flags.get('fresh') === true || /^(1|true|on)$/i.test(env.SANDBOX_FRESH ?? '');
+	const endInclusive = str('export-end-inclusive', 'SANDBOX_EXPORT_END_INCLUSIVE');
+	if (endInclusive !== undefined && !/^(true|false)$/i.test(endInclusive)) {
+		throw new Error(`--export-end-inclusive must be true or false, got '${endInclusive}'`);
+	}
 	return {
 		port: num('port', 'SANDBOX_PORT', 8790),
 		host: str('host', 'SANDBOX_HOST') ?? '127.0.0.1',
@@ -60,6 +68,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SandboxOption
 		tokenLifetimeSeconds: num('token-lifetime', 'SANDBOX_TOKEN_LIFETIME', 3600),
 		latencyMs: num('latency', 'SANDBOX_LATENCY_MS', 5),
 		limits: limitsOff ? false : { dailyQuota },
+		exportEndInclusive: endInclusive === undefined ? undefined : /^true$/i.test(endInclusive),
+		strictWindow: flags.get('strict-window') === true || /^(on|true|1)$/i.test(env.SANDBOX_STRICT_WINDOW ?? ''),
 		quiet: flags.get('quiet') === true,
 		help: flags.get('help') === true,
 	};

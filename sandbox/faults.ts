@@ -16,6 +16,8 @@ export type FaultSpec = FaultMatch &
 		| { kind: 'error'; code: string | number; message?: string }
 		| { kind: 'http'; status: number; body?: string }
 		| { kind: 'drop' }
+		/** carry the request out, then close the connection without an answer (a reset after sending) */
+		| { kind: 'dropAfterHandling' }
 		| { kind: 'truncate' }
 		| { kind: 'delay'; ms: number }
 	);
@@ -35,7 +37,7 @@ export function faultFromJson(raw: Record<string, unknown>): FaultSpec {
 		delete spec.pathRegex;
 	}
 	if (raw.times === null || raw.times === 'Infinity') spec.times = Infinity;
-	const kinds = ['error', 'http', 'drop', 'truncate', 'delay'];
+	const kinds = ['error', 'http', 'drop', 'dropAfterHandling', 'truncate', 'delay'];
 	if (!kinds.includes(String(raw.kind))) throw new Error(`kind must be one of ${kinds.join(', ')}`);
 	if (raw.kind === 'error' && raw.code === undefined) throw new Error('an error fault needs a code');
 	if (raw.kind === 'http' && typeof raw.status !== 'number') throw new Error('an http fault needs a numeric status');

@@ -87,10 +87,25 @@ export interface SandboxOptions {
 	maxLogEntries?: number;
 	/** Directory for export files (default: a fresh folder under the OS temp dir). */
 	dataDir?: string;
+	/**
+	 * Whether an export's date filter includes the lead at exactly `endAt` (default true). Marketo's documentation
+	 * does not say; tests run both readings. `startAt` is always included.
+	 */
+	exportEndInclusive?: boolean;
+	/** Refuse a date filter of exactly the longest range too, not only a longer one (default false). */
+	strictWindow?: boolean;
 	/** Export filters answered with 1035 "Unsupported filter type" (e.g. ['updatedAt','smartListId']). */
 	unsupportedExportFilters?: string[];
+	/**
+	 * Whether import jobs that may run at the same time work as Marketo's can (default true): a job does not see the
+	 * leads created by another job that was unfinished while it was, so the same new email in both makes two
+	 * leads. false: every row sees every lead created before it.
+	 */
+	concurrentImports?: boolean;
 	/** Receives one line per notable event (deprecated token use, job transitions). Default: silent. */
 	logger?: (line: string) => void;
+	/** Marketo's clock against the host's, in seconds (negative: behind): shifts the export job times and the Date header. */
+	clockOffsetSeconds?: number;
 }
 
 export const DEFAULT_LIMITS: LimitOptions = {
@@ -142,7 +157,12 @@ export interface ResolvedOptions {
 	maxLogEntries: number;
 	dataDir?: string;
 	unsupportedExportFilters: string[];
+	concurrentImports: boolean;
+	exportEndInclusive: boolean;
+	strictWindow: boolean;
 	logger: (line: string) => void;
+	/** Marketo's clock minus the host's, in ms. */
+	clockOffsetMs: number;
 }
 
 export const DEFAULT_CLIENT_ID = 'sandbox-client-id';
@@ -181,6 +201,10 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		maxLogEntries: o.maxLogEntries ?? 10000,
 		dataDir: o.dataDir,
 		unsupportedExportFilters: o.unsupportedExportFilters ?? [],
+		concurrentImports: o.concurrentImports ?? true,
+		exportEndInclusive: o.exportEndInclusive ?? true,
+		strictWindow: o.strictWindow ?? false,
 		logger: o.logger ?? (() => undefined),
+		clockOffsetMs: (o.clockOffsetSeconds ?? 0) * 1000,
 	};
 }

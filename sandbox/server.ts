@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
-import { TokenStore } from './auth';
+import { presentedToken, TokenStore } from './auth';
 import { type Ctx, NEEDS, RawReply, type Reply, type Route, type SandboxState } from './context';
 import { HttpError, MarketoError, errorBody } from './envelope';
 import { type FaultSpec, FaultInjector, faultFromJson } from './faults';
@@ -141,6 +141,11 @@ export class MarketoSandbox {
 		this.limiter.reset();
 	}
 
+	/** Marketo forgets the import batch as it does after 7 days (1003 "Batch ... not found" from now on). */
+	forgetImport(batchId: number): boolean {
+		return this.state.imports.forget(batchId);
+	}
+
 	/** Adds n synthetic leads (emails lead<id>@sandbox.example.com). */
 	seedLeads(n: number): { firstId: number; lastId: number; total: number } {
 		const r = this.state.leads.seed(n);
@@ -181,14 +186,24 @@ export class MarketoSandbox {
 		};
 		let admitted = false;
 		let truncate = false;
+		let dropAfter = false;
+		const dropAnswer = (reply: unknown): void => {
+			if (reply instanceof RawReply && reply.body instanceof Readable) reply.body.destroy();
+			draft.durationMs = Date.now() - started;
+			this.log.add(draft);
+			req.socket.destroy();
+		};
 		try {
 			const reply = await this.process(req, url, draft, {
 				onAdmit: () => (admitted = true),
 				onFault: (f) => {
 					draft.fault = f.kind;
 					if (f.kind === 'truncate') truncate = true;
+					if (f.kind === 'dropAfterHandling') dropAfter = true;
 				},
 			});
+			// the request was carried out (or refused); the answer never leaves
+			if (dropAfter) return dropAnswer(reply);
 			if (reply === 'dropped') {
 				draft.durationMs = Date.now() - started;
 				this.log.add(draft);
@@ -197,6 +212,7 @@ export class MarketoSandbox {
 			}
 			this.send(res, reply, draft, started, truncate);
 		} catch (e) {
+			if (dropAfter) return dropAnswer(e);
 			this.send(res, this.errorReply(e), draft, started, truncate);
 		} finally {
 			if (admitted) {
@@ -252,7 +268,13 @@ export class MarketoSandbox {
 			if (fault.kind === 'http') {
 				return new RawReply(fault.status, { 'Content-Type': 'text/plain; charset=utf-8' }, fault.body ?? `Sandbox fault: HTTP ${fault.status}`);
 			}
-			if (fault.kind === 'error') throw new MarketoError(fault.code, fault.message);
+			if (fault.kind === 'error') {
+				// a token reported invalid or expired stays refused, as with Marketo: the client must fetch a new one
+				const code = String(fault.code);
+				const token = presentedToken(req.headers.authorization, query);
+				if ((code === '601' || code === '602') && token) this.tokens.revoke(token, code);
+				throw new MarketoError(fault.code, fault.message);
+			}
 		}
 
 		if (path === '/identity/oauth/token') return this.identity(method, query, body);
@@ -349,6 +371,7 @@ export class MarketoSandbox {
 				this.limiter.countSuccess();
 			}
 		}
+		if (this.options.clockOffsetMs) headers = { ...headers, Date: new Date(Date.now() + this.options.clockOffsetMs).toUTCString() };
 		draft.status = status;
 		draft.durationMs = Date.now() - started;
 		this.log.add(draft);
@@ -421,6 +444,8 @@ export class MarketoSandbox {
 				case 'POST /__sandbox/reset':
 					this.reset();
 					return reply(200, { ok: true });
+				case 'POST /__sandbox/forget-import':
+					return reply(200, { ok: this.forgetImport(Number(body.batchId)) });
 				case 'POST /__sandbox/seed': {
 					const n = Number(body.leads ?? 0);
 					if (!Number.isInteger(n) || n < 0) return reply(400, { ok: false, error: 'leads must be a non-negative integer' });

@@ -7,6 +7,13 @@
 #                    e.g. N8N_VERSION=1.123.50 npm run test:e2e
 #   N8N_RUNTIME_DIR  where runtimes live (default <repo>/.n8n-runtime)
 #
+# The Node.js each release needs (n8n's own "engines"): up to 2.9 the machine's Node 20; 2.10 to 2.35 Node 22;
+# 2.36 on Node 24. Node 22 and 24 come from the npm registry (scripts/ensure-node.sh, into .n8n-runtime/node-<major>);
+# the folder holding that `node` (relative to .n8n-runtime) is written to .n8n-runtime/<version>/.node-bin, which the e2e rig puts first on
+# PATH for the n8n process only. Those releases install with install scripts off (2.40's optional Kafka client has
+# no prebuilt binary and fails to build), then only the native modules n8n needs are built: sqlite3 (its database)
+# and isolated-vm (expressions and the Code node).
+#
 # Prints the path of the n8n executable as the last line on stdout; progress goes to stderr.
 # Idempotent: a marker file is written only after a successful install and a working `n8n --version`.
 set -euo pipefail
@@ -19,6 +26,18 @@ bin="$dir/node_modules/.bin/n8n"
 marker="$dir/.installed"
 
 log() { echo "[ensure-n8n] $*" >&2; }
+
+# node_major_for <n8n version>: the Node.js major that release needs; empty for the machine's own Node (20).
+node_major_for() {
+	local major minor
+	IFS=. read -r major minor _ <<<"$1"
+	if ((major >= 3 || (major == 2 && minor >= 36))); then
+		echo 24
+	elif ((major == 2 && minor >= 10)); then
+		echo 22
+	fi
+}
+node_major="$(node_major_for "$version")"
 
 if [[ -f "$marker" && -x "$bin" && "$(cat "$marker")" == "$version" ]]; then
 	echo "$bin"
@@ -51,12 +70,23 @@ cat >"$dir/package.json" <<JSON
 }
 JSON
 
-log "installing n8n $version into $dir (first time only: a few minutes, about 2.3 GB)"
 start=$(date +%s)
-rm -f "$marker"
+rm -f "$marker" "$dir/.node-bin"
+install_flags=()
+if [[ -n "$node_major" ]]; then
+	node_bin="$(bash "$repo_dir/scripts/ensure-node.sh" "$node_major" | tail -n 1)"
+	export PATH="$node_bin:$PATH"
+	# node-gyp builds against the headers shipped with that Node instead of downloading them
+	export npm_config_nodedir="$(dirname "$node_bin")"
+	install_flags=(--ignore-scripts)
+fi
+log "installing n8n $version with Node $(node --version) into $dir (first time only: a few minutes, about 2.3 GB)"
 (
 	cd "$dir"
-	npm install --no-audit --no-fund --loglevel=error --omit=dev >"$dir/install.log" 2>&1
+	npm install --no-audit --no-fund --loglevel=error --omit=dev "${install_flags[@]}" >"$dir/install.log" 2>&1
+	if [[ -n "$node_major" ]]; then
+		npm rebuild --loglevel=error sqlite3 isolated-vm >>"$dir/install.log" 2>&1
+	fi
 ) || {
 	log "npm install failed; last lines of $dir/install.log:"
 	tail -n 40 "$dir/install.log" >&2
@@ -68,5 +98,7 @@ if ! installed="$("$bin" --version 2>/dev/null | tail -n 1)"; then
 	exit 1
 fi
 log "n8n $installed installed in $(( $(date +%s) - start ))s"
+# relative to the runtime folder, so that the folder can move (or be shared by several checkouts)
+[[ -z "$node_major" ]] || echo "${node_bin#"$runtime_root/"}" >"$dir/.node-bin"
 echo "$version" >"$marker"
 echo "$bin"

@@ -1,4 +1,8 @@
-# Shared by scripts/start.sh and scripts/test-all.sh. Source it; it defines functions only.
+# Shared by scripts/start.sh, scripts/test-all.sh and scripts/test-compat.sh. Source it; it defines functions and
+# the tested n8n releases only.
+
+# The newest n8n release tested (on Node 24; see scripts/ensure-n8n.sh and the README's table).
+NEWEST_TESTED_N8N=2.41.1
 
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 

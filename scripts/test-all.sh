@@ -2,6 +2,8 @@
 # `npm run test:all`: install everything, then lint, typecheck, unit tests and end-to-end tests in a real n8n.
 # Every step runs even when an earlier one failed (except the installs); exits non-zero if any failed.
 # n8n itself installs in the background from the start (see below).
+# The end-to-end suite runs in n8n 2.8.4 (Node 20) and then in the newest tested release (on the Node 24 that
+# scripts/ensure-n8n.sh installs); E2E_NEWEST=0 skips the second run, E2E_NEWEST=<version> picks another release.
 # Ends with the step timings and then jest's summary lines of the unit and e2e runs.
 set -uo pipefail
 script_name=test-all
@@ -33,7 +35,7 @@ summary() {
 	say "timings (total $(($(date +%s) - total_start))s):"
 	printf '  %s\n' "${timings[@]}" >&2
 	if ((${#failed[@]})); then say "FAILED: ${failed[*]}"; else say "all steps passed"; fi
-	for name in unit e2e; do
+	for name in unit e2e ${newest:+"e2e-$newest"}; do
 		[[ -f "$logs/$name.log" ]] || continue
 		echo
 		echo "$name tests:"
@@ -46,8 +48,15 @@ summary() {
 n8n_start=$(date +%s)
 bash scripts/ensure-n8n.sh >"$logs/n8n.log" 2>&1 &
 n8n_pid=$!
+# the newest tested release installs at the same time (after its own Node)
+newest="${E2E_NEWEST:-$NEWEST_TESTED_N8N}"
+[[ "$newest" == 0 ]] && newest=""
+if [[ -n "$newest" ]]; then
+	N8N_VERSION="$newest" bash scripts/ensure-n8n.sh >"$logs/n8n-newest.log" 2>&1 &
+	newest_pid=$!
+fi
 
-step install ensure_deps || { kill "$n8n_pid" 2>/dev/null; summary; exit 1; }
+step install ensure_deps || { kill "$n8n_pid" ${newest_pid:-} 2>/dev/null; summary; exit 1; }
 step lint npm run --silent lint
 step typecheck npm run --silent typecheck
 step unit npm run --silent test:unit -- --ci
@@ -64,6 +73,20 @@ if [[ $n8n_rc != 0 ]]; then
 fi
 
 step e2e npm run --silent test:e2e -- --ci
+
+if [[ -n "$newest" ]]; then
+	say "── n8n $newest: waiting for its install (started with the first one)"
+	wait "$newest_pid"
+	newest_rc=$?
+	cat "$logs/n8n-newest.log" >&2
+	if [[ $newest_rc == 0 ]]; then
+		# the package is already built by the e2e step above
+		step "e2e-$newest" env N8N_VERSION="$newest" npx jest --config jest.e2e.config.js --ci
+	else
+		timings+=("$(printf '%-10s %5ss  %s' "n8n-$newest" 0 "FAILED ($newest_rc)")")
+		failed+=("n8n-$newest")
+	fi
+fi
 
 summary
 ((${#failed[@]} == 0))

@@ -9,7 +9,17 @@ import type { ExportFormat, ExportRun } from '../Marketo/actions/bulkExport/jobs
 import { fileBinary } from '../Marketo/actions/bulkExport/output';
 import { marketoClient, systemClock } from '../Marketo/transport';
 import type { MarketoClient } from '../Marketo/transport';
-import { exportJobsToFire, importBatchesToFire, latestFinishedJob, latestImportSample } from './pollLogic';
+import {
+	batchesToAsk,
+	dropBatch,
+	exportJobsToFire,
+	exportWatchStart,
+	importBatchesToFire,
+	importWatchFor,
+	latestFinishedJob,
+	latestImportSample,
+	UNKNOWN_BATCH_CODES,
+} from './pollLogic';
 import type { ExportJob, ExportWatchState, ImportBatch, ImportWatchState } from './pollLogic';
 
 /** The finished job as an item; with `download`, a completed job's file (checked, resumed on a dropped connection). */
@@ -36,6 +46,84 @@ async function importItem(client: MarketoClient, batch: ImportBatch, withFiles: 
 		};
 	}
 	return item;
+}
+
+async function pollExports(context: IPollFunctions, client: MarketoClient): Promise<INodeExecutionData[][] | null> {
+	const staticData = context.getWorkflowStaticData('node');
+	const manual = context.getMode() === 'manual';
+	const statuses = context.getNodeParameter('statuses', []) as string[];
+	if (statuses.length === 0) throw new NodeOperationError(context.getNode(), "'Statuses' is empty: choose at least one status to watch");
+	const download = context.getNodeParameter('downloadFile', false) as boolean;
+	const binaryProperty = download ? (context.getNodeParameter('binaryPropertyName', 'data') as string) : 'data';
+	const run: ExportRun = { client, node: context.getNode(), clock: systemClock };
+
+	// first poll after activation: Marketo's newest time (jobs of every status) is where watching begins, on
+	// Marketo's clock; what finished before it is history
+	if (!manual && !staticData.exportWatch) {
+		const all = await listExportJobs(run, [], { returnAll: true, limit: 0 });
+		staticData.exportWatch = exportWatchStart(all) as unknown as IDataObject;
+		return null;
+	}
+	const jobs = await listExportJobs(run, statuses, { returnAll: true, limit: 0 });
+	if (manual) {
+		const sample = latestFinishedJob(jobs, statuses);
+		return sample ? [[await exportItem(context, run, sample, download, binaryProperty)]] : null;
+	}
+	const { fire, next } = exportJobsToFire(staticData.exportWatch as unknown as ExportWatchState, jobs, statuses);
+	if (fire.length === 0) return null;
+	const items: INodeExecutionData[] = [];
+	for (const job of fire) items.push(await exportItem(context, run, job, download, binaryProperty));
+	staticData.exportWatch = next as unknown as IDataObject;
+	return [items];
+}
+
+/** A batch's status, or Marketo's words for not knowing it (a batch id is valid for 7 days). */
+async function importStatus(client: MarketoClient, batchId: string): Promise<{ batch?: ImportBatch; unknown?: string }> {
+	const answer = await client.request<ImportBatch>({
+		method: 'GET',
+		path: `/bulk/v1/leads/batch/${batchId}.json`,
+		errorHint: `'Batch IDs': batch ${batchId}.`,
+		acceptCodes: [...UNKNOWN_BATCH_CODES],
+	});
+	const error = answer.success === false ? answer.errors?.[0] : undefined;
+	if (error) return { unknown: `Marketo error ${error.code}: ${error.message}` };
+	return { batch: answer.result?.[0] };
+}
+
+/**
+ * Asks Marketo only about the watched batches that have neither fired nor been dropped: a fired batch is never
+ * asked about again, and one Marketo no longer knows is dropped with a logged reason instead of failing every poll.
+ */
+async function pollImports(context: IPollFunctions, client: MarketoClient): Promise<INodeExecutionData[][] | null> {
+	const staticData = context.getWorkflowStaticData('node');
+	const manual = context.getMode() === 'manual';
+	const batchIds = parseIdList(context.getNodeParameter('batchIds', ''), 'Batch IDs');
+	const withFiles = context.getNodeParameter('includeFiles', false) as boolean;
+	let state = importWatchFor(staticData.importWatch as unknown as ImportWatchState | undefined, batchIds);
+	const batches: ImportBatch[] = [];
+	const unknown: string[] = [];
+	for (const batchId of manual ? batchIds.map(String) : batchesToAsk(state, batchIds)) {
+		const status = await importStatus(client, batchId);
+		if (status.batch) batches.push(status.batch);
+		if (status.unknown === undefined) continue;
+		unknown.push(batchId);
+		const dropped = dropBatch(state, batchId, status.unknown);
+		context.logger.warn(`Marketo Trigger "${context.getNode().name}": ${dropped.reason}`);
+		if (!manual) state = dropped.next;
+	}
+	if (!manual) staticData.importWatch = state as unknown as IDataObject;
+	if (manual && batches.length === 0 && unknown.length > 0) {
+		throw new NodeOperationError(context.getNode(), `Marketo no longer knows the watched import batches (${unknown.join(', ')})`, {
+			description: "Marketo keeps an import batch for 7 days. Put the batch IDs of recent imports in 'Batch IDs' (the Bulk Import operation outputs them as batchId).",
+		});
+	}
+	const sample = manual ? latestImportSample(batches) : undefined;
+	const { fire, next } = manual ? { fire: sample ? [sample] : [], next: state } : importBatchesToFire(state, batches);
+	if (fire.length === 0) return null;
+	const items: INodeExecutionData[] = [];
+	for (const batch of fire) items.push(await importItem(client, batch, withFiles, context));
+	if (!manual) staticData.importWatch = next as unknown as IDataObject;
+	return [items];
 }
 
 export class MarketoTrigger implements INodeType {
@@ -118,49 +206,7 @@ export class MarketoTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as string;
-		const staticData = this.getWorkflowStaticData('node');
-		const manual = this.getMode() === 'manual';
 		const client = await marketoClient(this);
-
-		if (event === 'exportFinished') {
-			const statuses = this.getNodeParameter('statuses', []) as string[];
-			if (statuses.length === 0) throw new NodeOperationError(this.getNode(), "'Statuses' is empty: choose at least one status to watch");
-			const download = this.getNodeParameter('downloadFile', false) as boolean;
-			const binaryProperty = download ? (this.getNodeParameter('binaryPropertyName', 'data') as string) : 'data';
-
-			// first poll after activation: remember when watching began; earlier jobs are history
-			if (!manual && !staticData.exportWatch) {
-				staticData.exportWatch = { since: new Date().toISOString(), fired: {} } satisfies ExportWatchState;
-				return null;
-			}
-			const run: ExportRun = { client, node: this.getNode(), clock: systemClock };
-			const jobs = await listExportJobs(run, statuses, { returnAll: true, limit: 0 });
-			if (manual) {
-				const sample = latestFinishedJob(jobs, statuses);
-				return sample ? [[await exportItem(this, run, sample, download, binaryProperty)]] : null;
-			}
-			const { fire, next } = exportJobsToFire(staticData.exportWatch as unknown as ExportWatchState, jobs, statuses, Date.now());
-			if (fire.length === 0) return null;
-			const items: INodeExecutionData[] = [];
-			for (const job of fire) items.push(await exportItem(this, run, job, download, binaryProperty));
-			staticData.exportWatch = next as unknown as IDataObject;
-			return [items];
-		}
-
-		const batchIds = parseIdList(this.getNodeParameter('batchIds', ''), 'Batch IDs');
-		const withFiles = this.getNodeParameter('includeFiles', false) as boolean;
-		const batches: ImportBatch[] = [];
-		for (const batchId of batchIds) {
-			const answer = await client.request<ImportBatch>({ method: 'GET', path: `/bulk/v1/leads/batch/${batchId}.json`, errorHint: `'Batch IDs': batch ${batchId}.` });
-			if (answer.result?.[0]) batches.push(answer.result[0]);
-		}
-		const state = (staticData.importWatch as unknown as ImportWatchState | undefined) ?? { fired: {} };
-		const sample = manual ? latestImportSample(batches) : undefined;
-		const { fire, next } = manual ? { fire: sample ? [sample] : [], next: state } : importBatchesToFire(state, batches);
-		if (fire.length === 0) return null;
-		const items: INodeExecutionData[] = [];
-		for (const batch of fire) items.push(await importItem(client, batch, withFiles, this));
-		if (!manual) staticData.importWatch = next as unknown as IDataObject;
-		return [items];
+		return event === 'exportFinished' ? await pollExports(this, client) : await pollImports(this, client);
 	}
 }

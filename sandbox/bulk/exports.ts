@@ -130,15 +130,16 @@ export class BulkExports {
 
 	/** The status object; `cancelAnswer` spells the status "Cancelled" as Marketo's cancel call does. */
 	json(job: ExportJob, cancelAnswer = false): Record<string, unknown> {
+		const time = (ms: number): string => marketoDateTime(ms + this.state.options.clockOffsetMs); // Marketo's clock
 		const out: Record<string, unknown> = {
 			exportId: job.exportId,
 			format: job.format,
 			status: cancelAnswer && job.status === 'Canceled' ? 'Cancelled' : job.status,
-			createdAt: marketoDateTime(job.createdAtMs),
+			createdAt: time(job.createdAtMs),
 		};
-		if (job.queuedAtMs) out.queuedAt = marketoDateTime(job.queuedAtMs);
-		if (job.startedAtMs) out.startedAt = marketoDateTime(job.startedAtMs);
-		if (job.finishedAtMs) out.finishedAt = marketoDateTime(job.finishedAtMs);
+		if (job.queuedAtMs) out.queuedAt = time(job.queuedAtMs);
+		if (job.startedAtMs) out.startedAt = time(job.startedAtMs);
+		if (job.finishedAtMs) out.finishedAt = time(job.finishedAtMs);
 		if (job.status === 'Completed') {
 			out.numberOfRecords = job.numberOfRecords;
 			out.fileSize = job.fileSize;
@@ -188,11 +189,12 @@ export class BulkExports {
 			const members = assets.memberIds(f.listId).slice();
 			return { ids: (after) => members.filter((id) => id > after), test: () => true };
 		}
+		const endInclusive = this.state.options.exportEndInclusive;
 		return {
 			ids: (after) => leads.idsAfter(after),
 			test: (rec) => {
 				const t = Date.parse(String(rec[f.kind]));
-				return t >= f.startMs && t <= f.endMs;
+				return t >= f.startMs && (endInclusive ? t <= f.endMs : t < f.endMs);
 			},
 		};
 	}
@@ -204,15 +206,39 @@ export class BulkExports {
 		const d = DELIMITERS[job.format];
 		const path = join(this.dataDir(), `${job.exportId}.${job.format.toLowerCase()}`);
 		const out: WriteStream = createWriteStream(path);
+		// a file that cannot be opened or written (its folder removed, the disk full) fails the job; without a
+		// listener the stream's 'error' event would end the process
+		let failure: Error | undefined;
+		out.on('error', (error) => {
+			failure ??= error;
+		});
 		const hash = createHash('sha256');
 		let size = 0;
 		let count = 0;
 		let done = false;
+		/** Until the stream can take more, has finished, or is closed (closed on purpose or failed). */
+		const settled = (event: 'drain' | 'finish'): Promise<void> =>
+			new Promise((resolve) => {
+				const ready = (): void => {
+					for (const e of [event, 'close', 'error']) out.off(e, ready);
+					resolve();
+				};
+				for (const e of [event, 'close', 'error']) out.once(e, ready);
+			});
 		const write = (line: string): Promise<void> => {
+			if (out.destroyed) return Promise.resolve();
 			const buf = Buffer.from(`${line}\n`, 'utf8');
 			hash.update(buf);
 			size += buf.length;
-			return out.write(buf) ? Promise.resolve() : new Promise((r) => out.once('drain', () => r()));
+			return out.write(buf) ? Promise.resolve() : settled('drain');
+		};
+		const failed = (): boolean => {
+			if (!failure || job.status !== 'Processing') return false;
+			job.status = 'Failed';
+			job.errorMsg = `Export file could not be written (${(failure as NodeJS.ErrnoException).code ?? failure.message})`;
+			job.finishedAtMs = Date.now();
+			done = true;
+			return true;
 		};
 		const m = this.matcher(job);
 		const leads = this.state.leads;
@@ -224,7 +250,7 @@ export class BulkExports {
 		};
 		return {
 			step: async (budget) => {
-				if (done) return true;
+				if (done || failed()) return true;
 				if (!headerWritten) {
 					headerWritten = true;
 					await write(formatRow(job.headers, d, ''));
@@ -232,9 +258,13 @@ export class BulkExports {
 				let scanned = 0;
 				let written = 0;
 				while (written < budget && scanned < budget * 20) {
+					if (failed() || out.destroyed) return true;
 					const next = iter.next();
 					if (next.done) {
-						await new Promise<void>((r) => out.end(() => r()));
+						const finished = settled('finish');
+						out.end();
+						await finished;
+						if (failed()) return true;
 						job.numberOfRecords = count;
 						job.fileSize = size;
 						// spelled as in Adobe's examples of a completed job

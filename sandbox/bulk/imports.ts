@@ -1,8 +1,10 @@
-/** Bulk lead import jobs: Queued -> Importing -> Complete (or Failed), two at a time, ten in the queue. */
+/**
+ * Bulk lead import jobs: Queued -> Importing -> Complete (or Failed), two at a time, ten in the queue. Jobs that
+ * may run at the same time do not see each other's new leads (option concurrentImports), as in Marketo.
+ */
 import type { SandboxState } from '../context';
 import { DELIMITERS, type FileFormat, formatRow, parseDelimited } from '../csv';
 import { MarketoError } from '../envelope';
-import { syncOne } from '../routes/leads';
 import { type FieldDef, fieldLoose } from '../store/fields';
 import { JobQueue, type Work, bulkTiming } from './queue';
 
@@ -27,6 +29,10 @@ export interface ImportJob {
 	failures: string[];
 	warnings: string[];
 	header: string[];
+	/** other jobs unfinished while this one was: they may have run at the same time */
+	peers: Set<ImportJob>;
+	/** leads this job created */
+	created: Set<number>;
 }
 
 export interface NewImport {
@@ -36,6 +42,12 @@ export interface NewImport {
 	lookupField: string;
 	listId?: number;
 	partitionId?: number;
+}
+
+/** Whether the lead was created by a job that may run at the same time as `job` (so `job` does not see it). */
+function createdByPeer(job: ImportJob, id: number): boolean {
+	for (const peer of job.peers) if (peer.created.has(id)) return true;
+	return false;
 }
 
 export class BulkImports {
@@ -85,7 +97,16 @@ export class BulkImports {
 			failures: [],
 			warnings: [],
 			header: [],
+			peers: new Set(),
+			created: new Set(),
 		};
+		if (this.state.options.concurrentImports) {
+			for (const other of this.jobs.values()) {
+				if (other.status !== 'Queued' && other.status !== 'Importing') continue;
+				job.peers.add(other);
+				other.peers.add(job);
+			}
+		}
 		this.jobs.set(job.batchId, job);
 		this.queue.enqueue(job);
 		this.state.options.logger(`import ${job.batchId} queued`);
@@ -101,6 +122,13 @@ export class BulkImports {
 			return undefined;
 		}
 		return job;
+	}
+
+	/** Marketo forgets a batch after 7 days: from now on its status and files answer 1003 "not found". */
+	forget(batchId: number): boolean {
+		const job = this.jobs.get(batchId);
+		if (job) this.queue.remove(job);
+		return this.jobs.delete(batchId);
 	}
 
 	json(job: ImportJob): Record<string, unknown> {
@@ -179,7 +207,8 @@ export class BulkImports {
 			rec[f.name] = v;
 		});
 		const action = job.lookupField === 'id' ? 'updateOnly' : 'createOrUpdate';
-		const out = syncOne(leads, rec, { action, lookupField: job.lookupField, partitionId: job.partitionId });
+		const unseen = job.peers.size > 0 ? (id: number) => createdByPeer(job, id) : undefined;
+		const out = leads.sync(rec, { action, lookupField: job.lookupField, partitionId: job.partitionId, unseen });
 		if (out.status === 'skipped') {
 			job.numOfRowsFailed++;
 			const r = (out.reasons as { message: string }[])[0];
@@ -187,6 +216,7 @@ export class BulkImports {
 			return;
 		}
 		job.numOfLeadsProcessed++;
+		if (out.status === 'created' && this.state.options.concurrentImports) job.created.add(out.id as number);
 		if (job.listId !== undefined) this.state.assets.addMember(job.listId, out.id as number);
 		if (notes.length) {
 			job.numOfRowsWithWarning++;

@@ -69,7 +69,12 @@ function dateRange(ctx: Ctx, name: string, raw: unknown): ExportFilter {
 	if (Number.isNaN(startMs) || Number.isNaN(endMs)) throw new MarketoError('1003', `Filter '${name}' needs valid ISO-8601 startAt and endAt`);
 	if (endMs < startMs) throw new MarketoError('1003', `Filter '${name}': endAt is before startAt`);
 	const maxDays = ctx.state.options.limits.exportMaxRangeDays;
-	if (endMs - startMs > maxDays * 86400000) throw new MarketoError('1003', `Date range of filter '${name}' exceeds ${maxDays} days`);
+	const span = endMs - startMs;
+	const limit = maxDays * 86400000;
+	if (span > limit) throw new MarketoError('1003', `Date range of filter '${name}' exceeds ${maxDays} days`);
+	if (ctx.state.options.strictWindow && span === limit) {
+		throw new MarketoError('1003', `Date range of filter '${name}' must be less than ${maxDays} days`);
+	}
 	return { kind: name as 'createdAt' | 'updatedAt', startMs, endMs };
 }
 

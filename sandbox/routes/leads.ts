@@ -2,8 +2,8 @@
 import { type Ctx, type Route, idsFromRequest, inputArray, jsonObject, param } from '../context';
 import { MarketoError, skipped, successBody } from '../envelope';
 import { batchSizeParam, decodePageToken, pageOf } from '../paging';
-import { DEFAULT_READ_FIELDS, coerce, describe, describe2, field } from '../store/fields';
-import type { LeadRecord, LeadStore } from '../store/leads';
+import { DEFAULT_READ_FIELDS, describe, describe2, field } from '../store/fields';
+import type { LeadRecord } from '../store/leads';
 
 /** The `fields` parameter (comma-separated or repeated), checked against the schema: 1006 for unknown names. */
 export function fieldsParam(ctx: Ctx): string[] {
@@ -59,54 +59,6 @@ function updatePartitions(ctx: Ctx): Record<string, unknown> {
 
 const ACTIONS = ['createOrUpdate', 'createOnly', 'updateOnly', 'createDuplicate'];
 
-/** Checks and converts one input record of a sync; a string is the skip reason's [code, message]. */
-export function leadValues(
-	rec: Record<string, unknown>,
-	lookupField: string,
-): { values: Record<string, unknown> } | { reason: [string, string] } {
-	const values: Record<string, unknown> = {};
-	for (const [name, raw] of Object.entries(rec)) {
-		const def = field(name);
-		if (!def) return { reason: ['1006', `Field '${name}' not found`] };
-		if (def.readOnly) {
-			if (name === lookupField) continue;
-			return { reason: ['1003', `Field '${name}' is read-only`] };
-		}
-		const c = coerce(def, raw);
-		if (!c.ok) return { reason: ['1001', c.message] };
-		values[name] = c.value;
-	}
-	return { values };
-}
-
-export interface SyncOptions {
-	action: string;
-	lookupField: string;
-	partitionId: number | undefined;
-}
-
-/** Creates or updates one lead the way Sync Leads does; returns the per-record outcome. */
-export function syncOne(leads: LeadStore, rec: Record<string, unknown>, o: SyncOptions): Record<string, unknown> {
-	const checked = leadValues(rec, o.lookupField);
-	if ('reason' in checked) return skipped(...checked.reason);
-	const { values } = checked;
-	if (o.action === 'createDuplicate') return { id: leads.create(values, o.partitionId ?? 1).id, status: 'created' };
-	const key = rec[o.lookupField];
-	if (key === undefined || key === null || key === '') {
-		return skipped('1003', `Value for lookup field '${o.lookupField}' not specified`);
-	}
-	let matches = leads.findBy(o.lookupField, key);
-	if (o.partitionId !== undefined) matches = matches.filter((id) => leads.get(id)!.leadPartitionId === o.partitionId);
-	if (matches.length > 1) return skipped('1007');
-	if (matches.length === 1) {
-		if (o.action === 'createOnly') return skipped('1005', undefined, matches[0]);
-		leads.update(matches[0], values);
-		return { id: matches[0], status: 'updated' };
-	}
-	if (o.action === 'updateOnly' || o.lookupField === 'id') return skipped('1004');
-	return { id: leads.create(values, o.partitionId ?? 1).id, status: 'created' };
-}
-
 function syncLeads(ctx: Ctx): Record<string, unknown> {
 	const body = jsonObject(ctx);
 	const input = inputArray(ctx)!;
@@ -123,7 +75,7 @@ function syncLeads(ctx: Ctx): Record<string, unknown> {
 		partitionId = p.id;
 	}
 	const opts = { action, lookupField, partitionId };
-	return successBody(input.map((rec) => syncOne(ctx.state.leads, rec, opts)));
+	return successBody(input.map((rec) => ctx.state.leads.sync(rec, opts)));
 }
 
 function getLeadById(ctx: Ctx): Record<string, unknown> {

@@ -2,7 +2,8 @@
  * Lead storage. Seeded leads are virtual: their values derive from the id, so a million of them cost a few
  * bytes each (only deletions and edits are stored). Leads created or touched through the API are plain objects.
  */
-import { LEAD_FIELDS, marketoDateTime, normalizeKey } from './fields';
+import { skipped } from '../envelope';
+import { LEAD_FIELDS, coerce, field, marketoDateTime, normalizeKey } from './fields';
 
 export type LeadRecord = Record<string, unknown> & { id: number };
 
@@ -49,6 +50,35 @@ export function seedEmail(id: number): string {
 	return `lead${id}@sandbox.example.com`;
 }
 const SEED_EMAIL = /^lead(\d+)@sandbox\.example\.com$/;
+
+/** Checks and converts one input record of a sync; a string is the skip reason's [code, message]. */
+export function leadValues(
+	rec: Record<string, unknown>,
+	lookupField: string,
+): { values: Record<string, unknown> } | { reason: [string, string] } {
+	const values: Record<string, unknown> = {};
+	for (const [name, raw] of Object.entries(rec)) {
+		const def = field(name);
+		if (!def) return { reason: ['1006', `Field '${name}' not found`] };
+		if (def.readOnly) {
+			if (name === lookupField) continue;
+			return { reason: ['1003', `Field '${name}' is read-only`] };
+		}
+		const c = coerce(def, raw);
+		if (!c.ok) return { reason: ['1001', c.message] };
+		values[name] = c.value;
+	}
+	return { values };
+}
+
+/** How one record is synced: by Sync Leads (each record of the call) and by a bulk import (each row). */
+export interface SyncOptions {
+	action: string;
+	lookupField: string;
+	partitionId: number | undefined;
+	/** leads the lookup does not see yet (created by an import job running at the same time) */
+	unseen?: (id: number) => boolean;
+}
 
 /** Fields indexed for lookups (searchable fields). */
 const INDEXED = LEAD_FIELDS.filter((f) => f.searchable && f.name !== 'id').map((f) => f.name);
@@ -200,6 +230,29 @@ export class LeadStore {
 			return this.scan((rec) => normalizeKey(rec[fieldName] ?? '') === key, 0, Infinity);
 		}
 		return [...ids].sort((a, b) => a - b);
+	}
+
+	/** Creates or updates one lead the way Sync Leads does; returns the per-record outcome. */
+	sync(rec: Record<string, unknown>, o: SyncOptions): Record<string, unknown> {
+		const checked = leadValues(rec, o.lookupField);
+		if ('reason' in checked) return skipped(...checked.reason);
+		const { values } = checked;
+		if (o.action === 'createDuplicate') return { id: this.create(values, o.partitionId ?? 1).id, status: 'created' };
+		const key = rec[o.lookupField];
+		if (key === undefined || key === null || key === '') {
+			return skipped('1003', `Value for lookup field '${o.lookupField}' not specified`);
+		}
+		let matches = this.findBy(o.lookupField, key);
+		if (o.unseen) matches = matches.filter((id) => !o.unseen!(id));
+		if (o.partitionId !== undefined) matches = matches.filter((id) => this.get(id)!.leadPartitionId === o.partitionId);
+		if (matches.length > 1) return skipped('1007');
+		if (matches.length === 1) {
+			if (o.action === 'createOnly') return skipped('1005', undefined, matches[0]);
+			this.update(matches[0], values);
+			return { id: matches[0], status: 'updated' };
+		}
+		if (o.action === 'updateOnly' || o.lookupField === 'id') return skipped('1004');
+		return { id: this.create(values, o.partitionId ?? 1).id, status: 'created' };
 	}
 
 	/** Ascending ids after `afterId` whose record passes `test`, at most `limit` of them. */

@@ -230,7 +230,8 @@ describe('Marketo Bulk Export in a real n8n', () => {
 		expect(item.json.jobCount).toBe(3);
 		expect(item.json.exportIds).toHaveLength(3);
 		const windows = (item.json.jobs as Json[]).map((j) => (j.filter as { createdAt: { startAt: string; endAt: string } }).createdAt);
-		for (let i = 1; i < windows.length; i++) expect(Date.parse(windows[i].startAt) - Date.parse(windows[i - 1].endAt)).toBe(1000);
+		// the pieces share their boundary instants; a lead exactly on one comes once (exportWindows.e2e.test.ts)
+		for (let i = 1; i < windows.length; i++) expect(windows[i].startAt).toBe(windows[i - 1].endAt);
 		const rows = lines(fileOf(result, 'Read'));
 		expect(rows.filter((r) => r === 'id,email,firstName,company')).toHaveLength(1);
 		const ids = rows.slice(1).map((r) => Number(r.split(',')[0]));
@@ -256,7 +257,9 @@ describe('Marketo Bulk Export in a real n8n', () => {
 		const file = fileOf(result, 'Read');
 		const parts = await Promise.all((item.json.exportIds as string[]).map(async (id) => await directFile(id)));
 		const withoutHeader = (part: Buffer) => part.subarray(part.indexOf(0x0a) + 1);
-		const expected = Buffer.concat([parts[0], ...parts.slice(1).map(withoutHeader)]);
+		// the pieces were asked for with createdAt added for the join (last column), which the result leaves out
+		const withoutCreatedAt = (part: Buffer) => Buffer.from(part.toString('utf8').replace(/,[^,\n]*\n/g, '\n'));
+		const expected = withoutCreatedAt(Buffer.concat([parts[0], ...parts.slice(1).map(withoutHeader)]));
 		expect(file.equals(expected)).toBe(true);
 		// the broken answer was followed by a byte range starting where it broke off
 		expect(downloads.map((e) => [e.status, e.fault])).toEqual([

@@ -16,6 +16,8 @@ const ADD_PATH = `/rest/v1/lists/${LIST}/leads.json`;
 
 type Injected = Record<string, unknown> & { kind: FaultSpec['kind']; times?: number };
 
+const TOKEN_FAULTS = ['601', '602'];
+
 const RECOVERED: Array<[string, Injected]> = [
 	['601 access token invalid', { kind: 'error', code: '601', message: 'Access token invalid' }],
 	['602 access token expired mid-run', { kind: 'error', code: '602', message: 'Access token expired' }],
@@ -65,6 +67,10 @@ describeSandbox(NEEDS_SANDBOX.faults)('fault matrix in a real n8n', () => {
 		expect(rig.sandbox!.assets.memberIds(LIST)).toHaveLength(IDS);
 		const posts = rig.sandbox!.requestLog.filter((e) => e.path === ADD_PATH && e.method === 'POST');
 		expect(posts.length).toBe(2 + (fault.times ?? 1));
+		// the sandbox refuses a token it reported invalid or expired from then on: the retry that succeeded went out
+		// with a second token
+		const tokens = rig.sandbox!.requestLog.filter((e) => e.path === '/identity/oauth/token');
+		expect(tokens).toHaveLength(TOKEN_FAULTS.includes(String(fault.code)) ? 2 : 1);
 	});
 
 	it.each(FAILING)('%s: fails with a clear message, not retried', async (_name, fault, message) => {

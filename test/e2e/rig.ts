@@ -15,12 +15,35 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 import type { MarketoSandbox, SandboxOptions } from '../../sandbox';
 
 export const REPO_DIR = resolve(__dirname, '..', '..');
 export const N8N_VERSION = process.env.N8N_VERSION ?? '2.8.4';
+/** Where scripts/ensure-n8n.sh installs n8n releases (and the Node.js versions they need). */
+const RUNTIME_DIR = join(REPO_DIR, '.n8n-runtime');
+
+/**
+ * Everything that differs between the tested n8n releases, in one place (the rest of the rig and the tests are
+ * the same for all of them):
+ * - the Node.js n8n runs on: 2.10 on need Node 22 or 24, which scripts/ensure-n8n.sh installs and names in
+ *   .n8n-runtime/<version>/.node-bin; it goes first on PATH for the n8n process only (jest keeps its own Node);
+ * - activating a workflow for `n8n start`: 2.x publishes it (`publish:workflow`); 1.x has no publish command.
+ */
+export const RELEASE = {
+	version: N8N_VERSION,
+	/** the folder holding the `node` this release runs on; undefined: the Node running the tests */
+	nodeBinDir(): string | undefined {
+		const file = join(RUNTIME_DIR, N8N_VERSION, '.node-bin');
+		return existsSync(file) ? resolve(RUNTIME_DIR, readFileSync(file, 'utf8').trim()) : undefined;
+	},
+	activateArgs(workflowId: string): string[] {
+		return N8N_VERSION.startsWith('1.')
+			? ['update:workflow', `--id=${workflowId}`, '--active=true']
+			: ['publish:workflow', `--id=${workflowId}`];
+	},
+};
 export const PACKAGE_NAME = 'n8n-nodes-marketo';
 export const MARKETO_NODE_TYPE = `${PACKAGE_NAME}.marketo`;
 export const CREDENTIAL_TYPE = 'marketoApi';
@@ -435,8 +458,8 @@ async function mustRun(command: string, args: string[], options: Parameters<type
 
 /** The n8n executable, installed by scripts/ensure-n8n.sh (run it when missing). */
 export async function ensureN8n(): Promise<string> {
-	const bin = join(REPO_DIR, '.n8n-runtime', N8N_VERSION, 'node_modules', '.bin', 'n8n');
-	const marker = join(REPO_DIR, '.n8n-runtime', N8N_VERSION, '.installed');
+	const bin = join(RUNTIME_DIR, N8N_VERSION, 'node_modules', '.bin', 'n8n');
+	const marker = join(RUNTIME_DIR, N8N_VERSION, '.installed');
 	if (existsSync(bin) && existsSync(marker)) return bin;
 	const result = await mustRun('bash', [join(REPO_DIR, 'scripts', 'ensure-n8n.sh')], { timeoutMs: 20 * 60_000 });
 	return result.stdout.trim().split('\n').pop() as string;
@@ -469,6 +492,8 @@ export function n8nEnv(userFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJ
 	// scripts/n8n-env.json sets it back to "production".
 	const shared = JSON.parse(readFileSync(join(REPO_DIR, 'scripts', 'n8n-env.json'), 'utf8')) as Record<string, string>;
 	delete shared['//'];
+	const nodeBin = RELEASE.nodeBinDir();
+	if (nodeBin) env.PATH = [nodeBin, env.PATH].filter(Boolean).join(delimiter);
 	return {
 		...env,
 		...shared,
@@ -671,8 +696,7 @@ export class E2eRig {
 	 * published; `update:workflow --active=true` in 1.x, which has no publish command.
 	 */
 	async activateWorkflow(workflowId: string): Promise<ExecResult> {
-		const args = N8N_VERSION.startsWith('1.') ? ['update:workflow', `--id=${workflowId}`, '--active=true'] : ['publish:workflow', `--id=${workflowId}`];
-		return await this.n8n(args);
+		return await this.n8n(RELEASE.activateArgs(workflowId));
 	}
 
 	/** Import workflows (without running them). */
@@ -851,4 +875,16 @@ export async function startN8nProcess(
 	}
 	await stop();
 	throw new Error(`n8n start did not answer on ${url}/healthz within ${timeoutMs} ms:\n${output.slice(-4000)}`);
+}
+
+/**
+ * Waits until `check` holds (n8n polls on its own schedule, and activation takes longer on a busy machine: fixed
+ * sleeps make tests fail at random), or fails saying what did not happen.
+ */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 150_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 1_000));
+	}
 }

@@ -6,7 +6,7 @@
  * Each firing runs a Marketo node that searches leads by `<exportId>@fired.test`, so the sandbox's request log
  * shows exactly which jobs fired and how often. Takes four to six minutes: n8n polls at most once a minute.
  */
-import { E2eRig, itSandbox, newId, type StartedN8n, type Workflow, CREDENTIAL_TYPE, MARKETO_NODE_TYPE } from './rig';
+import { E2eRig, itSandbox, newId, waitFor, type StartedN8n, type Workflow, CREDENTIAL_TYPE, MARKETO_NODE_TYPE } from './rig';
 
 const TRIGGER_TYPE = 'n8n-nodes-marketo.marketoTrigger';
 
@@ -100,18 +100,6 @@ describe('Marketo Trigger in a running n8n', () => {
 
 	/** Polls of the export job list so far: the trigger lists jobs at activation and then at every poll. */
 	const exportPolls = (): number => (rig.requestLog() ?? []).filter((e) => e.path === '/bulk/v1/leads/export.json' && e.method === 'GET').length;
-
-	/**
-	 * Waits until `check` holds (n8n polls once a minute, and activation takes longer on a busy machine: fixed
-	 * sleeps made this test fail at random), or fails saying what did not happen.
-	 */
-	const waitFor = async (what: string, check: () => boolean, timeoutMs = 150_000): Promise<void> => {
-		const deadline = Date.now() + timeoutMs;
-		while (!check()) {
-			if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-			await new Promise((r) => setTimeout(r, 1_000));
-		}
-	};
 
 	/** Starts n8n and waits for the trigger's activation poll (watching starts there). */
 	const startAndWatch = async (): Promise<StartedN8n> => {

@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { INode, Logger } from 'n8n-workflow';
 
-import { classifyCode, isDroppedConnection, MarketoApiError, RETRYABLE_HTTP_STATUSES } from './errors';
+import { classifyCode, isDroppedConnection, MarketoApiError, MarketoOutcomeUnknownError, RETRYABLE_HTTP_STATUSES, wasNeverSent } from './errors';
 import type { Clock, HttpRequest, HttpResponse, HttpSender } from './http';
 import { REQUEST_TIMEOUT_MS, systemClock } from './http';
 import { fetchToken } from './identity';
@@ -28,7 +28,8 @@ function permissionFor(request: MarketoRequest): string {
 /**
  * The one way the package talks to Marketo. Every call: a slot from the instance's rate limiter, a valid access
  * token in the Authorization header, Marketo's envelope read, token refresh and one retry on 601/602, retries with
- * backoff on transient failures, and a MarketoApiError (code, message, hint) for everything else.
+ * backoff on transient failures (for a request that is not `repeatable`, only those Marketo provably did not act on;
+ * otherwise MarketoOutcomeUnknownError), and a MarketoApiError (code, message, hint) for everything else.
  */
 export class MarketoClient {
 	readonly settings: MarketoSettings;
@@ -40,6 +41,8 @@ export class MarketoClient {
 	private readonly random: () => number;
 	private readonly limiter: RateLimiter;
 	private readonly tokens: TokenCache;
+	/** Marketo's clock minus this process's, from the `Date` header of the latest answer */
+	private clockOffset?: number;
 
 	constructor(settings: MarketoSettings, options: ClientOptions) {
 		this.settings = settings;
@@ -75,9 +78,17 @@ export class MarketoClient {
 	 * A token with useful life left, and when it expires: the one this process holds for the instance, else a new
 	 * one. For the credential's preAuthentication (the HTTP Request node with the Marketo API credential).
 	 */
-	async accessToken(): Promise<{ token: string; expiresAt: number }> {
+	async accessToken(): Promise<{ token: string; expiresAt: number; refreshAt: number }> {
 		const token = await this.tokens.get();
-		return { token, expiresAt: this.tokens.expiresAt() };
+		return { token, expiresAt: this.tokens.expiresAt(), refreshAt: this.tokens.refreshAt() };
+	}
+
+	/**
+	 * A moment of this process's clock (e.g. MarketoOutcomeUnknownError.sentAt) on Marketo's clock, to compare with
+	 * the times Marketo writes (createdAt); undefined until an answer has carried a `Date` header.
+	 */
+	marketoTime(localMs: number): number | undefined {
+		return this.clockOffset === undefined ? undefined : localMs + this.clockOffset;
 	}
 
 	/** Fetches a token now (credential test); fails with Marketo's own message. */
@@ -100,6 +111,7 @@ export class MarketoClient {
 			let response: HttpResponse | undefined;
 			let failure: Failure | undefined;
 			let dropped: unknown;
+			const sentAt = this.clock.now();
 			try {
 				response = await this.sender(this.buildHttpRequest(request, token));
 				if (request.expect === 'stream' && isStreamedMessage(response)) {
@@ -119,6 +131,8 @@ export class MarketoClient {
 			}
 
 			if (response) {
+				const date = Date.parse(String(response.headers.date ?? response.headers.Date ?? ''));
+				if (!Number.isNaN(date)) this.clockOffset = date - this.clock.now();
 				const outcome = readResponse(request, response);
 				if (outcome.ok) return outcome.response;
 				failure = outcome.failure;
@@ -131,6 +145,13 @@ export class MarketoClient {
 				: failure.code === 'ECONNRESET'
 					? { retry: 'backoff' }
 					: classifyCode(failure.code, failure.message);
+
+			// a request that must not run twice is sent again only when Marketo provably did not act on it: it answered
+			// with its own error code, or the connection was refused before anything was sent
+			const outcomeOpen = response ? RETRYABLE_HTTP_STATUSES.has(Number(/^HTTP (\d+)$/.exec(failure.code)?.[1])) : !wasNeverSent(dropped);
+			if (request.method !== 'GET' && !request.repeatable && outcomeOpen) {
+				throw new MarketoOutcomeUnknownError(this.node, { ...failure, operation, hint: request.errorHint, sentAt });
+			}
 
 			const elapsed = this.clock.now() - started;
 			const canRetry = attempt < this.retry.maxAttempts && elapsed < this.retry.maxTotalMs;

@@ -81,6 +81,14 @@ export function classifyCode(code: string, message = ''): CodeInfo {
 export const RETRYABLE_HTTP_STATUSES = new Set([502, 503, 504]);
 const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 
+/** Failures that happen before a byte of the request has left: Marketo cannot have acted on it. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
+
+export function wasNeverSent(error: unknown): boolean {
+	const e = error as { code?: string; cause?: { code?: string } } | undefined;
+	return NOT_SENT_CODES.has(e?.code ?? '') || NOT_SENT_CODES.has(e?.cause?.code ?? '');
+}
+
 export function isDroppedConnection(error: unknown): boolean {
 	const e = error as { code?: string; cause?: { code?: string }; message?: string } | undefined;
 	if (!e) return false;
@@ -131,6 +139,9 @@ export class MarketoApiError extends NodeApiError {
 /** The code of a MarketoOutcomeUnknownError (not one of Marketo's: Marketo never answered). */
 export const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
 
+const OUTCOME_UNKNOWN_HINT =
+	'The request reached Marketo but no answer came back, so Marketo may or may not have carried it out. It was not sent again, to avoid doing it twice: check in Marketo before running it again.';
+
 /**
  * A request that is not harmless to repeat (it creates something) failed in a way that does not say whether
  * Marketo carried it out: the connection dropped or timed out after the request was sent, or a gateway answered
@@ -139,14 +150,13 @@ export const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
  * per item that the outcome is unknown and what to check.
  */
 export class MarketoOutcomeUnknownError extends MarketoApiError {
-	constructor(node: INode, details: Omit<MarketoErrorDetails, 'code'>) {
-		super(node, {
-			...details,
-			code: OUTCOME_UNKNOWN,
-			hint:
-				details.hint ??
-				'The request reached Marketo but no answer came back, so Marketo may or may not have carried it out. It was not sent again, to avoid doing it twice: check in Marketo before running it again.',
-		});
+	/** when the unanswered request was sent, by this process's clock (see MarketoClient.marketoTime) */
+	readonly sentAt: number;
+
+	constructor(node: INode, details: Omit<MarketoErrorDetails, 'code'> & { sentAt?: number }) {
+		super(node, { ...details, code: OUTCOME_UNKNOWN, hint: [details.hint, OUTCOME_UNKNOWN_HINT].filter(Boolean).join(' ') });
+		this.message = `No answer from Marketo, so whether it was done is unknown: ${details.message}`;
+		this.sentAt = details.sentAt ?? 0;
 	}
 }
 

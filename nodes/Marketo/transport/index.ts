@@ -2,8 +2,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
 
 import { MarketoClient } from './client';
-import { n8nHttpSender } from './http';
+import { n8nHttpSender, systemClock } from './http';
 import { CredentialSettingsError, settingsFromCredential } from './settings';
+import { TokenCache, tokenKey } from './token';
 
 export * from './batch';
 export * from './client';
@@ -38,6 +39,22 @@ function checked<T>(node: INode, read: () => T): T {
 export function credentialClient(credential: ICredentialDataDecryptedObject, httpRequest: (options: IHttpRequestOptions) => Promise<unknown>): MarketoClient {
 	const node: INode = { id: 'marketoApi', name: 'Marketo API credential', type: CREDENTIAL_NAME, typeVersion: 1, position: [0, 0], parameters: {} };
 	return new MarketoClient(checked(node, () => settingsFromCredential(credential)), { node, sender: n8nHttpSender(httpRequest) });
+}
+
+/**
+ * The token this process already holds (or is fetching) for the credential's instance, without asking Marketo:
+ * undefined when there is none or the credential's settings are incomplete.
+ */
+export async function heldToken(credential: ICredentialDataDecryptedObject): Promise<string | undefined> {
+	let key: string;
+	try {
+		const { baseUrl, clientId, clientSecret } = settingsFromCredential(credential);
+		key = tokenKey(baseUrl, clientId, clientSecret);
+	} catch {
+		return undefined;
+	}
+	const noFetch = { fetchToken: async () => await Promise.reject(new Error('heldToken never fetches')) };
+	return await new TokenCache(key, noFetch, systemClock).held();
 }
 
 /** The client for the node's credential. One per execution; tokens and the rate limiter are shared process-wide. */

@@ -9,6 +9,11 @@ export const MARKETO_WINDOW_SECONDS = 20;
 
 const LOCAL_HOSTS = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|::1)$/i;
 
+/** A local test server (the sandbox, on localhost or 127.x): the only base URL allowed to go below Marketo's floors. */
+export function isLocalTestServer(baseUrl: string): boolean {
+	return URL.canParse(baseUrl) && LOCAL_HOSTS.test(new URL(baseUrl).hostname);
+}
+
 export class CredentialSettingsError extends Error {
 	constructor(
 		readonly field: string,
@@ -62,7 +67,7 @@ export function settingsFromCredential(credential: ICredentialDataDecryptedObjec
 	const baseUrl = normalizeBaseUrl(String(credential.baseUrl ?? ''));
 	// a window shorter than Marketo's 20 s would let the limiter send more than Marketo allows: only the local
 	// sandbox, whose clock can be sped up, may have one
-	const shortestWindow = LOCAL_HOSTS.test(new URL(baseUrl).hostname) ? 1 : MARKETO_WINDOW_SECONDS;
+	const shortestWindow = isLocalTestServer(baseUrl) ? 1 : MARKETO_WINDOW_SECONDS;
 	return {
 		baseUrl,
 		clientId,

@@ -73,6 +73,20 @@ export class TokenCache {
 		return tokens.get(this.key)?.expiresAt ?? 0;
 	}
 
+	/** From when (epoch ms) `get` replaces the token it gave last: its expiry less the safety margin; 0 when none is held. */
+	refreshAt(): number {
+		const entry = tokens.get(this.key);
+		return entry?.token ? entry.expiresAt - marginOf(entry) : 0;
+	}
+
+	/** The token this process holds with useful life left, or the one it is fetching; never fetches one itself. */
+	async held(): Promise<string | undefined> {
+		const entry = tokens.get(this.key);
+		if (entry?.pending) return await entry.pending.catch(() => undefined);
+		if (entry?.token && entry.expiresAt - this.clock.now() > marginOf(entry)) return entry.token;
+		return undefined;
+	}
+
 	private async refresh(entry: TokenEntry, rejected?: string): Promise<string> {
 		// the token we hold is in its last seconds: wait it out, Marketo would only hand it back
 		if (entry.token && entry.token !== rejected) {

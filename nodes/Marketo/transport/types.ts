@@ -37,8 +37,7 @@ export function repeated(values: Array<string | number>): RepeatedValue {
 	return { repeat: values };
 }
 
-export interface MarketoRequest {
-	method: 'GET' | 'POST' | 'DELETE';
+interface RequestParts {
 	/** path below the base URL, e.g. `/rest/v1/leads.json` */
 	path: string;
 	qs?: Record<string, QueryValue>;
@@ -59,12 +58,17 @@ export interface MarketoRequest {
 	acceptCodes?: string[];
 	/** sentence put in front of the error hint, e.g. naming the parameter the failing value came from */
 	errorHint?: string;
-	/**
-	 * Whether sending this request twice is harmless (GETs always are). One that is not (it creates a job, a list, a
-	 * lead) is sent again only when Marketo provably did not act on it: an in-band error code, a refused connection.
-	 */
-	repeatable?: boolean;
 }
+
+/**
+ * One call. A read (GET) is always harmless to send twice. A write says so itself, by type, so that no caller can
+ * leave it out: `repeatable: false` (it creates a job, a list, a lead) is sent again only when Marketo provably did
+ * not act on it (an in-band error code, a refused connection); after a failure that leaves it open the transport
+ * throws MarketoOutcomeUnknownError instead.
+ */
+export type MarketoRequest =
+	| (RequestParts & { method: 'GET'; repeatable?: true })
+	| (RequestParts & { method: 'POST' | 'DELETE'; repeatable: boolean });
 
 export interface RawResponse {
 	statusCode: number;

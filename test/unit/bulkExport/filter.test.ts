@@ -9,42 +9,45 @@ import { InputError } from '../../../nodes/Marketo/actions/shared/values';
 const NOW = new Date('2024-06-30T12:00:00Z');
 const DAY = 86_400_000;
 
-describe('splitting a date window into jobs of at most 31 days', () => {
-	it('keeps a window of 31 days or less as one job', () => {
-		expect(splitWindow({ startAt: '2024-01-01T00:00:00Z', endAt: '2024-02-01T00:00:00Z' })).toEqual([
-			{ startAt: '2024-01-01T00:00:00Z', endAt: '2024-02-01T00:00:00Z' },
+describe('splitting a date window into jobs under 31 days', () => {
+	it('keeps a window of 30 days or less as one job', () => {
+		expect(splitWindow({ startAt: '2024-01-01T00:00:00Z', endAt: '2024-01-31T00:00:00Z' })).toEqual([
+			{ startAt: '2024-01-01T00:00:00Z', endAt: '2024-01-31T00:00:00Z' },
 		]);
 	});
 
-	it('splits 70 days into 3 consecutive windows, each starting one second after the previous one ends', () => {
+	it('splits 70 days into 3 pieces that share their boundary instants (no gap a lead could fall into)', () => {
 		const windows = splitWindow({ startAt: '2024-01-01T00:00:00Z', endAt: '2024-03-11T00:00:00Z' });
 		expect(windows).toEqual([
-			{ startAt: '2024-01-01T00:00:00Z', endAt: '2024-02-01T00:00:00Z' },
-			{ startAt: '2024-02-01T00:00:01Z', endAt: '2024-03-03T00:00:01Z' },
-			{ startAt: '2024-03-03T00:00:02Z', endAt: '2024-03-11T00:00:00Z' },
+			{ startAt: '2024-01-01T00:00:00Z', endAt: '2024-01-31T00:00:00Z' },
+			{ startAt: '2024-01-31T00:00:00Z', endAt: '2024-03-01T00:00:00Z' },
+			{ startAt: '2024-03-01T00:00:00Z', endAt: '2024-03-11T00:00:00Z' },
 		]);
 	});
 
-	it('covers a whole year with no gap or overlap of whole seconds, and no window over 31 days', () => {
+	it('covers a whole year with pieces under 31 days, each starting where the previous one ends', () => {
 		const start = Date.parse('2023-01-01T00:00:00Z');
 		const end = Date.parse('2024-01-01T00:00:00Z');
 		const windows = splitWindow({ startAt: new Date(start).toISOString(), endAt: new Date(end).toISOString() });
-		expect(windows).toHaveLength(12);
+		expect(windows).toHaveLength(13);
 		expect(Date.parse(windows[0].startAt)).toBe(start);
 		expect(Date.parse(windows[windows.length - 1].endAt)).toBe(end);
 		for (let i = 0; i < windows.length; i++) {
 			const from = Date.parse(windows[i].startAt);
 			const to = Date.parse(windows[i].endAt);
-			expect(to - from).toBeLessThanOrEqual(31 * DAY);
-			if (i > 0) expect(from - Date.parse(windows[i - 1].endAt)).toBe(1000);
+			expect(to - from).toBeLessThan(31 * DAY);
+			if (i > 0) expect(windows[i].startAt).toBe(windows[i - 1].endAt);
 		}
 	});
 
-	it('jobFilters splits for Export Leads and refuses for a single job', () => {
+	it('jobFilters splits for Export Leads (a window of exactly 31 days too) and refuses over 31 days for a single job', () => {
 		const filter = { updatedAt: { startAt: '2024-01-01T00:00:00Z', endAt: '2024-03-11T00:00:00Z' } };
 		expect(jobFilters(filter, true).map((f) => Object.keys(f)[0])).toEqual(['updatedAt', 'updatedAt', 'updatedAt']);
 		expect(() => jobFilters(filter, false)).toThrow(/longer than the 31 days.*Export Leads/);
 		expect(jobFilters({ staticListId: 1021 }, true)).toEqual([{ staticListId: 1021 }]);
+		const month = { createdAt: { startAt: '2024-01-01T00:00:00Z', endAt: '2024-02-01T00:00:00Z' } };
+		expect(jobFilters(month, true)).toHaveLength(2);
+		expect(jobFilters(month, false)).toEqual([month]);
 	});
 });
 

@@ -24,6 +24,13 @@ describe('cli options', () => {
 		expect(parseArgs([], {})).toMatchObject({ fresh: false });
 	});
 
+	it("sets how export date filters read endAt and whether exactly 31 days is refused", () => {
+		expect(parseArgs([], {})).toMatchObject({ exportEndInclusive: undefined, strictWindow: false });
+		expect(parseArgs(['--export-end-inclusive', 'false', '--strict-window'], {})).toMatchObject({ exportEndInclusive: false, strictWindow: true });
+		expect(parseArgs([], { SANDBOX_EXPORT_END_INCLUSIVE: 'TRUE', SANDBOX_STRICT_WINDOW: 'on' })).toMatchObject({ exportEndInclusive: true, strictWindow: true });
+		expect(() => parseArgs(['--export-end-inclusive', 'maybe'], {})).toThrow(/true or false/);
+	});
+
 	it('rejects unknown options and bad numbers', () => {
 		expect(() => parseArgs(['--bogus', '1'], {})).toThrow(/unknown option/);
 		expect(() => parseArgs(['--port', 'x'], {})).toThrow(/non-negative number/);

@@ -2,6 +2,13 @@ import { type Api, startSandbox } from './helpers';
 
 const PATH = '/rest/v1/leads/partitions.json';
 
+/** A token straight from the identity endpoint (the helper's own is cached). */
+async function newToken(api: Api): Promise<string> {
+	const { clientId, clientSecret } = api.sb.options.users[0];
+	const answer = await api.call('POST', '/identity/oauth/token', { token: false, form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret } });
+	return answer.body.access_token as string;
+}
+
 describe('fault injection', () => {
 	let api: Api;
 	beforeEach(async () => {
@@ -45,11 +52,19 @@ describe('fault injection', () => {
 		await expect(r.text()).rejects.toThrow();
 	});
 
-	it('clearFaults() removes pending faults; an injected 601 makes the client look unauthenticated', async () => {
-		api.sb.injectFault({ kind: 'error', code: '601', times: Infinity });
-		expect((await api.call('GET', PATH)).body.errors[0]).toEqual({ code: '601', message: 'Access token invalid' });
+	it.each([
+		['601', 'Access token invalid'],
+		['602', 'Access token expired'],
+	])('clearFaults() removes pending faults; the token an injected %s refused stays refused, a new one works', async (code, message) => {
+		const old = await api.token();
+		api.sb.injectFault({ kind: 'error', code, times: Infinity });
+		expect((await api.call('GET', PATH)).body.errors[0]).toEqual({ code, message });
 		api.sb.clearFaults();
-		expect((await api.call('GET', PATH)).body.success).toBe(true);
+		// as with Marketo: the token it reported invalid or expired is not accepted again
+		expect((await api.call('GET', PATH, { token: old })).body.errors[0]).toEqual({ code, message });
+		const fresh = await newToken(api);
+		expect(fresh).not.toBe(old);
+		expect((await api.call('GET', PATH, { token: fresh })).body.success).toBe(true);
 	});
 });
 

@@ -38,9 +38,9 @@ describe('MarketoClient: envelope', () => {
 
 	it('names the permission a write needs on 603: Read-Write Lead, or Read-Write Assets for the asset API', async () => {
 		const m = scriptedMarketo(() => marketoError('603', 'Access denied'));
-		const lead = await m.clock.run(m.client.request({ method: 'POST', path: '/rest/v1/leads.json', body: { input: [] } })).catch((e) => e);
+		const lead = await m.clock.run(m.client.request({ method: 'POST', path: '/rest/v1/leads.json', body: { input: [] }, repeatable: true })).catch((e) => e);
 		expect(lead.description).toMatch(/"Read-Write Lead" permission/);
-		const asset = await m.clock.run(m.client.request({ method: 'POST', path: '/rest/asset/v1/staticLists.json', form: { name: 'x' }, errorHint: "'Name': x." })).catch((e) => e);
+		const asset = await m.clock.run(m.client.request({ method: 'POST', path: '/rest/asset/v1/staticLists.json', form: { name: 'x' }, errorHint: "'Name': x.", repeatable: false })).catch((e) => e);
 		expect(asset.description).toMatch(/"Read-Write Assets" permission/);
 		expect(asset.description).not.toContain("'Name'");
 	});

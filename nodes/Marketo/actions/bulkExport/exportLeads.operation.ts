@@ -1,7 +1,10 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { OperationContext, OperationDeclaration } from '../types';
-import { joinedFiles } from './download';
+import { delimiterOf } from '../shared/csv';
+import { paired } from '../shared/items';
+import { joinedPieces } from './boundary';
+import type { BoundaryPlan, JoinCount } from './boundary';
 import {
 	columnHeaderNames,
 	columnHeaderNamesOption,
@@ -18,30 +21,68 @@ import {
 	readFormat,
 	readWaits,
 } from './fields';
-import { describeFilter, jobFilters } from './filter';
+import { dateWindowOf, describeFilter, filterName, jobFilters, PIECE_DAYS } from './filter';
 import type { ExportFilter } from './filter';
 import { completedJobFile, exportFileName } from './files';
 import { exportRun, itemsPerInput } from './context';
 import { createExportJob, enqueueExportJob, exportFileFetcher, waitForExportJob } from './jobs';
 import type { ExportJob, ExportJobRequest, ExportRun } from './jobs';
 import { deliver, outputFields } from './output';
+import { partialExportError, partialSummary } from './partial';
+import type { PartialExport } from './partial';
 import type { OutputMode } from './output';
 
-/** Creates, enqueues and waits for one job per filter, one after another. */
+/**
+ * Creates, enqueues and waits for one job per filter, one after another. A job that fails after others finished
+ * ends the run with what finished so far (`failure`), so that their export IDs are not lost.
+ */
 async function runJobs(
 	run: ExportRun,
 	base: Omit<ExportJobRequest, 'filter'>,
 	filters: ExportFilter[],
 	waits: ReturnType<typeof readWaits>,
-): Promise<ExportJob[]> {
+): Promise<{ done: ExportJob[]; failure?: PartialExport }> {
 	const done: ExportJob[] = [];
-	for (const [n, filter] of filters.entries()) {
+	const piece = async (n: number, filter: ExportFilter): Promise<ExportJob> => {
 		const created = await createExportJob(run, { ...base, filter });
 		run.log?.(`Marketo export job ${n + 1} of ${filters.length}: ${created.exportId} (${describeFilter(filter)})`);
 		const queued = await enqueueExportJob(run, created.exportId, waits.queue);
-		done.push(await waitForExportJob(run, queued, waits.poll, filter));
+		return await waitForExportJob(run, queued, waits.poll, filter);
+	};
+	for (const [n, filter] of filters.entries()) {
+		const outcome = await piece(n, filter).then(
+			(job) => ({ job }),
+			(error: unknown) => ({ error }),
+		);
+		if ('job' in outcome) {
+			done.push(outcome.job);
+			continue;
+		}
+		// nothing finished yet: the export simply failed
+		if (done.length === 0) throw outcome.error;
+		return { done, failure: { done, filters, error: outcome.error } };
 	}
-	return done;
+	return { done };
+}
+
+/**
+ * The fields each job asks for: the chosen ones, and for a window cut into pieces also the lead id and the
+ * filter's date column (added at the end when not chosen) that the join needs to drop boundary duplicates.
+ */
+function pieceFields(fields: string[], filters: ExportFilter[]): { fields: string[]; plan?: Omit<BoundaryPlan, 'delimiter'> } {
+	const windows = filters.map(dateWindowOf);
+	if (filters.length < 2 || windows.some((w) => !w)) return { fields };
+	const dateField = filterName(filters[0]);
+	const all = [...fields, ...['id', dateField].filter((f) => !fields.includes(f))];
+	return {
+		fields: all,
+		plan: {
+			keepColumns: fields.length,
+			idColumn: all.indexOf('id'),
+			dateColumn: all.indexOf(dateField),
+			boundaries: windows.slice(0, -1).map((w) => Date.parse(w!.endAt)),
+		},
+	};
 }
 
 async function exportForItem(context: OperationContext, run: ExportRun, i: number): Promise<INodeExecutionData[]> {
@@ -51,21 +92,24 @@ async function exportForItem(context: OperationContext, run: ExportRun, i: numbe
 	const format = readFormat(fn, i);
 	const filters = jobFilters(readFilter(fn, i, now), true);
 	const options = fn.getNodeParameter('options', i, {}) as IDataObject;
-	const waits = readWaits(options);
+	const waits = readWaits(options, client.baseUrl);
 	const output = fn.getNodeParameter('output', i, 'file') as OutputMode;
 	const binaryPropertyName = output === 'items' ? 'data' : String(fn.getNodeParameter('binaryPropertyName', i, 'data'));
 	const fields = await readExportFields(fn, client, i);
 	const headers = columnHeaderNames(options.columnHeaderNames, fields);
+	const pieces = pieceFields(fields, filters);
 
-	const jobs = await runJobs(run, { fields, format, columnHeaderNames: headers }, filters, waits);
+	const { done: jobs, failure } = await runJobs(run, { fields: pieces.fields, format, columnHeaderNames: headers }, filters, waits);
+	if (failure && !context.continueOnFail) throw partialExportError(run.node, failure);
 
 	// the first answer is fetched here: n8n's stream class comes with it
 	const first = await exportFileFetcher(run, jobs[0].exportId)(0);
 	const parts = jobs.map((job, n) => completedJobFile(run, job, n === 0 ? first : undefined));
-	const numberOfRecords = jobs.reduce((sum, job) => sum + (Number(job.numberOfRecords) || 0), 0);
-	if (jobs.length > 1) {
+	const count: JoinCount = { rows: 0, duplicates: 0 };
+	const bytes = pieces.plan ? joinedPieces(parts, { ...pieces.plan, delimiter: delimiterOf(format) }, count) : parts[0]();
+	if (filters.length > 1) {
 		fn.addExecutionHints({
-			message: `The window was longer than 31 days: ${jobs.length} export jobs ran one after another and their files were joined.`,
+			message: `The window was longer than ${PIECE_DAYS} days: ${jobs.length} export jobs ran one after another and their files were joined.`,
 			location: 'outputPane',
 		});
 	}
@@ -75,7 +119,7 @@ async function exportForItem(context: OperationContext, run: ExportRun, i: numbe
 		jobCount: jobs.length,
 		format,
 		fields,
-		numberOfRecords,
+		numberOfRecords: jobs.reduce((sum, job) => sum + (Number(job.numberOfRecords) || 0), 0),
 		filter: filters.length === 1 ? (filters[0] as IDataObject) : undefined,
 		jobs: jobs.map((job, n) => ({
 			exportId: job.exportId,
@@ -87,19 +131,34 @@ async function exportForItem(context: OperationContext, run: ExportRun, i: numbe
 			createdAt: job.createdAt,
 			finishedAt: job.finishedAt,
 		})),
+		...(failure ? partialSummary(failure) : {}),
 	};
 	if (summary.filter === undefined) delete summary.filter;
-	return await deliver({
+	const items = await deliver({
 		fn,
 		itemIndex: i,
 		output,
 		format,
 		fileName: exportFileName(options.fileName, jobs[0], format),
 		binaryPropertyName,
-		bytes: joinedFiles(parts),
+		bytes: countedAtEnd(bytes, () => {
+			if (!pieces.plan) return;
+			// the joined result's rows: each boundary lead once
+			summary.numberOfRecords = count.rows;
+			summary.boundaryDuplicates = count.duplicates;
+		}),
 		streamLike: first.body,
 		summary,
 	});
+	// with leads as items the summary item is not among them: the failure still gets an item of its own
+	if (failure && !items.some((item) => item.json.exportIds === summary.exportIds)) items.push(paired(partialSummary(failure), i));
+	return items;
+}
+
+/** Passes the bytes through and calls `done` once they have all passed. */
+async function* countedAtEnd(bytes: AsyncIterable<Buffer>, done: () => void): AsyncGenerator<Buffer> {
+	yield* bytes;
+	done();
 }
 
 export const exportLeads: OperationDeclaration = {

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
+import { isLocalTestServer } from '../../transport';
 import type { MarketoClient } from '../../transport';
 import { leadFieldsSelector, staticListLocator } from '../shared/fields';
 import { staticListId } from '../shared/lists';
@@ -78,9 +79,9 @@ export function filterFields(splitsWindows: boolean): INodeProperties[] {
 			description: 'Which leads to export. Marketo takes one filter per export.',
 		},
 		dateField('Created After', 'createdAfter', 'createdAt', `Start of the window (inclusive). ${long}`, true),
-		dateField('Created Before', 'createdBefore', 'createdAt', 'End of the window (inclusive). Empty: now.', false),
+		dateField('Created Before', 'createdBefore', 'createdAt', 'End of the window (Marketo does not say whether a lead at exactly this time is included). Empty: now.', false),
 		dateField('Updated After', 'updatedAfter', 'updatedAt', `Start of the window (inclusive). ${long}`, true),
-		dateField('Updated Before', 'updatedBefore', 'updatedAt', 'End of the window (inclusive). Empty: now.', false),
+		dateField('Updated Before', 'updatedBefore', 'updatedAt', 'End of the window (Marketo does not say whether a lead at exactly this time is included). Empty: now.', false),
 		{
 			...staticList,
 			modes: [
@@ -168,7 +169,7 @@ export const pollIntervalOption: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: MIN_POLL_SECONDS },
 	default: DEFAULT_POLL_SECONDS,
-	description: 'How often to ask Marketo whether the job has finished. Marketo updates job status about once a minute, so polling faster only spends API calls.',
+	description: 'How often to ask Marketo whether the job has finished: at least 60. Marketo updates job status about once a minute and asks for polls no faster.',
 };
 
 export const maxWaitOption: INodeProperties = {
@@ -262,10 +263,35 @@ export function readFilter(fn: IExecuteFunctions, itemIndex: number, now: Date):
 	}
 }
 
-/** Poll and queue settings from the options collection. */
-export function readWaits(options: Record<string, unknown>): { poll: PollWait; queue: QueueWait } {
-	const pollSeconds = Math.max(MIN_POLL_SECONDS, Number(options.pollInterval ?? DEFAULT_POLL_SECONDS) || DEFAULT_POLL_SECONDS);
-	const intervalMs = pollSeconds * 1000;
+/**
+ * The status poll interval in seconds. Marketo refreshes export job status about once a minute and asks for
+ * polls no faster, so under 60 s is refused, except against a local test server (`baseUrl` on localhost or
+ * 127.x), whose clock may run faster: the same rule as the credential's Rate Window.
+ */
+export function pollSeconds(options: Record<string, unknown>, baseUrl: string): number {
+	const raw = options.pollInterval;
+	if (raw === undefined || raw === null || raw === '') return DEFAULT_POLL_SECONDS;
+	const seconds = Number(raw);
+	const floor = isLocalTestServer(baseUrl) ? MIN_POLL_SECONDS : DEFAULT_POLL_SECONDS;
+	if (!Number.isFinite(seconds) || seconds < floor) {
+		throw new InputError(
+			`'Poll Interval (Seconds)' is ${String(raw)}: it must be at least ${floor}. Marketo refreshes export job status about once a minute, so asking more often only spends API calls (under 60 s only works against a local test server).`,
+		);
+	}
+	return seconds;
+}
+
+/**
+ * Poll and queue settings from the options collection. With `baseUrl` the poll interval is checked against
+ * Marketo's once-a-minute floor (see pollSeconds); without it (Enqueue Job, which only waits for queue places) the
+ * option is the first wait between enqueue tries.
+ */
+export function readWaits(options: Record<string, unknown>, baseUrl?: string): { poll: PollWait; queue: QueueWait } {
+	const seconds =
+		baseUrl !== undefined
+			? pollSeconds(options, baseUrl)
+			: Math.max(MIN_POLL_SECONDS, Number(options.pollInterval ?? DEFAULT_POLL_SECONDS) || DEFAULT_POLL_SECONDS);
+	const intervalMs = seconds * 1000;
 	return {
 		poll: { intervalMs, timeoutMs: Math.max(0, Number(options.maxWaitMinutes ?? 240) || 0) * 60_000 },
 		queue: {

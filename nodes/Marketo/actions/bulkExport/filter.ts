@@ -24,7 +24,6 @@ export type FilterName = (typeof FILTER_NAMES)[number];
 /** Marketo refuses date filters spanning more than 31 days. */
 export const MAX_WINDOW_DAYS = 31;
 const DAY_MS = 86_400_000;
-const SECOND_MS = 1000;
 
 export function filterName(filter: ExportFilter): FilterName {
 	return Object.keys(filter)[0] as FilterName;
@@ -115,38 +114,45 @@ export function filterFromJson(raw: unknown, now: Date): ExportFilter {
 }
 
 /**
- * Splits a window into consecutive windows of at most `maxDays` days. Marketo's window includes both ends and
- * its times have whole seconds, so each window after the first starts one second after the previous one ends:
- * no lead is exported twice and none is left out.
+ * Longest piece Export Leads cuts a long window into. Marketo's documentation says "31 days or fewer" without
+ * saying whether exactly 31 days passes, so the pieces stay a day under it.
  */
-export function splitWindow(window: DateWindow, maxDays = MAX_WINDOW_DAYS): DateWindow[] {
+export const PIECE_DAYS = 30;
+
+/**
+ * Splits a window into consecutive pieces of at most `maxDays` days that share their boundary instants: piece k
+ * ends exactly where piece k+1 starts. Marketo does not document whether `endAt` is inclusive, and lead times can
+ * carry fractions of a second, so a gap of even one second could lose leads; with shared boundaries none is lost
+ * under either reading. Under the inclusive reading a lead exactly on a boundary comes in both pieces: the joined
+ * result drops the second copy by lead id (see boundary.ts).
+ */
+export function splitWindow(window: DateWindow, maxDays = PIECE_DAYS): DateWindow[] {
 	const start = Date.parse(window.startAt);
 	const end = Date.parse(window.endAt);
 	const span = maxDays * DAY_MS;
 	const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 	const windows: DateWindow[] = [];
-	for (let from = start; ; ) {
+	for (let from = start; ; from += span) {
 		const to = Math.min(from + span, end);
 		windows.push({ startAt: iso(from), endAt: iso(to) });
 		if (to >= end) break;
-		from = to + SECOND_MS;
-		if (from > end) break;
 	}
 	return windows;
 }
 
-/** Whether a date window is longer than Marketo accepts for one job. */
+/** Whether a date window is longer than `maxDays` days. */
 export function isTooLong(window: DateWindow, maxDays = MAX_WINDOW_DAYS): boolean {
 	return Date.parse(window.endAt) - Date.parse(window.startAt) > maxDays * DAY_MS;
 }
 
 /**
- * The filters of the jobs one export needs: the filter itself, or, for a date window longer than 31 days, one
- * filter per consecutive window when `split` is allowed (else an error saying what to do).
+ * The filters of the jobs one export needs: the filter itself, or, for a date window longer than 30 days, one
+ * filter per piece (see splitWindow) when `split` is allowed. Without `split` (one job) only windows over Marketo's
+ * 31 days are refused, with a message saying what to do.
  */
 export function jobFilters(filter: ExportFilter, split: boolean): ExportFilter[] {
 	const window = dateWindowOf(filter);
-	if (!window || !isTooLong(window)) return [filter];
+	if (!window || !isTooLong(window, split ? PIECE_DAYS : MAX_WINDOW_DAYS)) return [filter];
 	const name = filterName(filter) as 'createdAt' | 'updatedAt';
 	if (!split) {
 		throw new InputError(

@@ -1,13 +1,14 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
-import { classifyCode, MarketoApiError, pageByToken } from '../../transport';
+import { classifyCode, isOutcomeUnknown, MarketoApiError, pageByToken } from '../../transport';
 import type { Clock, MarketoClient, PageLimit } from '../../transport';
 import type { ByteFetcher } from './download';
 import { normalizeExportStatus } from './exportJob';
 import type { ExportJob } from './exportJob';
 import type { ExportFilter } from './filter';
 import { describeFilter, filterName } from './filter';
+import { recoverCreatedJob } from './recoverJob';
 
 export type { ExportJob };
 
@@ -91,13 +92,21 @@ function dailyQuotaError(node: INode, error: MarketoApiError): NodeOperationErro
 	});
 }
 
-/** Creates a job (status Created). Unsupported filters (1035) and the daily quota get messages saying what to do. */
+/**
+ * Creates a job (status Created). Unsupported filters (1035) and the daily quota get messages saying what to do.
+ * Creating is not repeated after a lost answer: the job list tells whether Marketo made the job (recoverCreatedJob).
+ */
 export async function createExportJob(run: ExportRun, request: ExportJobRequest): Promise<ExportJob> {
 	const body: Record<string, unknown> = { fields: request.fields, format: request.format, filter: request.filter };
 	if (request.columnHeaderNames && Object.keys(request.columnHeaderNames).length > 0) body.columnHeaderNames = request.columnHeaderNames;
-	const outcome = await attempt(async () => await run.client.request<ExportJob>({ method: 'POST', path: '/bulk/v1/leads/export/create.json', body }));
+	const outcome = await attempt(
+		async () => await run.client.request<ExportJob>({ method: 'POST', path: '/bulk/v1/leads/export/create.json', body, repeatable: false }),
+	);
 	if ('answer' in outcome) return firstJob(outcome.answer, 'the creation');
 	const error = outcome.error;
+	if (isOutcomeUnknown(error)) {
+		return await recoverCreatedJob(run, request, error, async () => await listExportJobs(run, ['Created'], { returnAll: true, limit: 0 }));
+	}
 	if (error instanceof MarketoApiError && error.marketoCode === '1035') {
 		const name = filterName(request.filter);
 		throw new NodeOperationError(run.node, `This Marketo subscription does not support the '${name}' export filter (Marketo error 1035)`, {
@@ -116,7 +125,7 @@ export async function enqueueExportJob(run: ExportRun, exportId: string, wait: Q
 	let waited = 0;
 	for (let retry = 0; ; retry++) {
 		const outcome = await attempt(
-			async () => await run.client.request<ExportJob>({ method: 'POST', path: `${STATUS_PATH(exportId)}/enqueue.json` }),
+			async () => await run.client.request<ExportJob>({ method: 'POST', path: `${STATUS_PATH(exportId)}/enqueue.json`, repeatable: true }),
 		);
 		if ('answer' in outcome) return firstJob(outcome.answer, 'the enqueue', exportId);
 		const error = outcome.error;
@@ -153,6 +162,7 @@ export async function cancelExportJob(run: ExportRun, exportId: string): Promise
 	const answer = await run.client.request<ExportJob>({
 		method: 'POST',
 		path: `${STATUS_PATH(exportId)}/cancel.json`,
+		repeatable: true,
 		errorHint: `Export job '${exportId}'.`,
 	});
 	return firstJob(answer, 'the cancel', exportId);

@@ -13,6 +13,8 @@ export const MAX_UPLOAD_BYTES = 10_000_000;
 /** Room left for the multipart envelope around the file (boundary lines and part headers take ~250 bytes). */
 export const MULTIPART_ALLOWANCE = 4096;
 export const MAX_FILE_BYTES = MAX_UPLOAD_BYTES - MULTIPART_ALLOWANCE;
+/** The smallest part size a user can choose (10 KB): smaller ones would hold a handful of rows. */
+export const MIN_FILE_BYTES = 10_000;
 
 /** One file to upload: the header plus the rows from `firstRow` to `lastRow` (1-based, header not counted). */
 export interface FilePart {

@@ -87,6 +87,7 @@ export async function submitImport(client: MarketoClient, upload: Upload, policy
 				path: '/bulk/v1/leads.json',
 				qs: { format: upload.format, lookupField: upload.lookupField, listId: upload.listId, partitionName: upload.partitionName },
 				raw: { body, contentType },
+				repeatable: false,
 			});
 		} catch (error) {
 			failure = error;

@@ -2,15 +2,15 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { OperationDeclaration } from '../types';
-import { MAX_BATCH, sendInRounds } from '../../transport';
+import { isOutcomeUnknown, MAX_BATCH, sendInRounds } from '../../transport';
 import { partitionNameField } from '../shared/fields';
 import { collectEntries, errorItem, outcomeItems } from '../shared/items';
 import type { RecordResult } from '../shared/items';
 import { leadPartitions, unknownLeadFields } from '../shared/marketoData';
 import { itemFieldReader, itemFieldsProperties } from '../shared/itemFields';
 import { InputError } from '../shared/values';
-
-type LeadRecord = Record<string, string | number | boolean | null>;
+import { recoverSync } from './recoverSync';
+import type { LeadRecord } from './recoverSync';
 
 /** The lead to send from one item's (name, value) pairs: plain values only. */
 function leadFromEntries(entries: Array<[string, unknown]>): LeadRecord {
@@ -97,9 +97,12 @@ export const createOrUpdate: OperationDeclaration = {
 			entries.splice(entries.indexOf(entry), 1);
 		}
 		if (entries.length === 0) return outcomeItems(context, [], rejected, () => ({}));
-		if (partitionName && !(await leadPartitions(client)).some((p) => p.name === partitionName)) {
+		const partition = partitionName ? (await leadPartitions(client)).find((p) => p.name === partitionName) : undefined;
+		if (partitionName && !partition) {
 			throw new NodeOperationError(fn.getNode(), `'Partition Name or ID': no partition named "${partitionName}" on this instance`);
 		}
+		// Create Only and Create Duplicate make leads: sent twice, the second call skips or duplicates them
+		const creating = action === 'createOnly' || action === 'createDuplicate' ? (action as 'createOnly' | 'createDuplicate') : undefined;
 
 		// the same lookup value twice goes out in separate, consecutive calls (see sendInRounds); Marketo matches
 		// emails regardless of case
@@ -112,8 +115,15 @@ export const createOrUpdate: OperationDeclaration = {
 				const body: IDataObject = { action, input };
 				if (lookupField) body.lookupField = lookupField;
 				if (partitionName) body.partitionName = partitionName;
-				const answer = await client.request<RecordResult>({ method: 'POST', path: '/rest/v1/leads.json', body });
-				return answer.result ?? [];
+				const sent = client.request<RecordResult>({ method: 'POST', path: '/rest/v1/leads.json', body, repeatable: !creating });
+				return await sent.then(
+					(answer) => answer.result ?? [],
+					async (error: unknown) => {
+						if (!creating || !isOutcomeUnknown(error)) return await Promise.reject(error);
+						const recovery = { client, unanswered: error, action: creating, field: lookupField ?? 'email', partitionId: partition?.id };
+						return await recoverSync(recovery, input);
+					},
+				);
 			},
 		});
 		return outcomeItems(context, outcomes, rejected, (lead) => (lookupField ? { [lookupField]: lead[lookupField] } : {}));

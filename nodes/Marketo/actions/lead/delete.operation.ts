@@ -25,6 +25,7 @@ export const deleteLeads: OperationDeclaration = {
 			send: async (ids) => {
 				const answer = await client.request<RecordResult>({
 					method: 'POST',
+					repeatable: true,
 					path: '/rest/v1/leads/delete.json',
 					body: { input: ids.map((id) => ({ id })) },
 				});

@@ -52,7 +52,7 @@ export const update: OperationDeclaration = {
 			resultKeyOf: (r) => (r.id === undefined ? undefined : `${r.id}`),
 			continueOnFail: context.continueOnFail,
 			send: async (input) => {
-				const answer = await client.request<RecordResult>({ method: 'POST', path: '/rest/v1/leads/partitions.json', body: { input } });
+				const answer = await client.request<RecordResult>({ method: 'POST', path: '/rest/v1/leads/partitions.json', body: { input }, repeatable: true });
 				return answer.result ?? [];
 			},
 		});

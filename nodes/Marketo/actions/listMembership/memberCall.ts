@@ -62,6 +62,8 @@ export function memberCall(spec: {
 						send: async (members) => {
 							const answer = await client.request<RecordResult>({
 								method: spec.method,
+								// adding a member twice, or removing it twice, leaves the list the same
+								repeatable: true,
 								path: `/rest/v1/lists/${listId}${spec.suffix}`,
 								qs: { id: repeated(members.map((m) => m.leadId)) },
 								errorHint: `'List': static list ${listId}.`,

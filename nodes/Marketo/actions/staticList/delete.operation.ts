@@ -15,7 +15,7 @@ export const deleteList: OperationDeclaration = {
 			context,
 			(i) => staticListId(fn, i),
 			async (id) => {
-				await client.request({ method: 'POST', path: `/rest/asset/v1/staticList/${id}/delete.json`, errorHint: `'List': static list ${id}.` });
+				await client.request({ method: 'POST', path: `/rest/asset/v1/staticList/${id}/delete.json`, repeatable: true, errorHint: `'List': static list ${id}.` });
 				return { id, deleted: true };
 			},
 		);

@@ -40,6 +40,7 @@ export const update: OperationDeclaration = {
 			async ({ id, form }) => {
 				const answer = await client.request<IDataObject>({
 					method: 'POST',
+					repeatable: true,
 					path: `/rest/asset/v1/staticList/${id}.json`,
 					form,
 					errorHint: `'List': static list ${id}.`,
