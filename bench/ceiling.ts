@@ -121,7 +121,7 @@ main(async () => {
 				[
 					'credential; input',
 					'calls',
-					'node time',
+					`node time (sandbox at time scale ${scale}${scale === 1 ? ': real time' : ''})`,
 					'before first call + calls + after last answer',
 					'ideal at the credential’s rate: ratio',
 					'ideal at 100 / 20 s: ratio',

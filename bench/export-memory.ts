@@ -7,6 +7,8 @@
  *   npx tsx bench/export-memory.ts
  *   BENCH_LEADS=200000 npx tsx bench/export-memory.ts      fewer leads
  *   BENCH_TIME_SCALE=0.05                                    sandbox time scale (default 0.05: job phases of 50 ms)
+ *
+ * The times it prints are the sandbox's at that time scale with 1 s polls, not what a real Marketo would take.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -140,7 +142,17 @@ async function main(): Promise<void> {
 	} finally {
 		await rig.dispose();
 	}
-	const header = ['export', 'leads', 'jobs', 'file', 'binary store', 'node time', 'n8n execute wall time', 'peak RSS of n8n', 'growth over the small export'];
+	const header = [
+		'export',
+		'leads',
+		'jobs',
+		'file',
+		'binary store',
+		`node time (sandbox at time scale ${timeScale}, polls every 1 s)`,
+		'n8n execute wall time (same)',
+		'peak RSS of n8n',
+		'growth over the small export',
+	];
 	const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
 	process.stdout.write(
 		[
@@ -150,8 +162,8 @@ async function main(): Promise<void> {
 			line(header.map(() => '---')),
 			...rows.map(line),
 			'',
-			`- ${cpus().length} cores, Node ${process.version}, n8n ${N8N_VERSION}, sandbox time scale ${timeScale}`,
-			'- node time: n8n\'s executionTime of the Export node (jobs, polling every second, download); wall time includes booting n8n',
+			`- ${cpus().length} cores, Node ${process.version}, n8n ${N8N_VERSION}; the sandbox at time scale ${timeScale} (every Marketo duration × ${timeScale}: job phases of at least ${Math.round(1000 * timeScale)} ms), no call latency, the node polling every 1 s (allowed only for a local test server)`,
+			'- node time: n8n\'s executionTime of the Export node (jobs, polling, download); wall time includes booting n8n. Neither is what a real Marketo takes: there each job waits in Marketo\'s export queue and runs for minutes, the node polls at most once a minute (Marketo refreshes job status no faster), so an export takes at least a minute per job plus Marketo\'s own processing time, not measured here',
 			'- peak RSS: VmHWM of the `n8n execute` process, sampled every 100 ms; goal: growth under 150 MB whatever the file size',
 			'',
 		].join('\n'),

@@ -229,7 +229,7 @@ main(async () => {
 		const tokenCalls = log.filter((e) => e.path === '/identity/oauth/token');
 		report(
 			`Peer: ${int(leads)} lead ids added to a static list, the Marketo node vs the HTTP Request node`,
-			table(['way', 'Add calls', 'time', 'vs node', '606', '615', 'items not added', 'ids in the list'], rows),
+			table(['way', 'Add calls', `time (sandbox at time scale ${scale})`, 'vs node', '606', '615', 'items not added', 'ids in the list'], rows),
 			[
 				`One workflow, one \`n8n execute\`, branches one after the other with a rate window between them; ${int(tokenCalls.length)} token calls in all (${int(
 					tokenCalls.filter((e) => e.query.client_id === peerUser.clientId).length,

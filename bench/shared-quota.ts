@@ -146,7 +146,7 @@ main(async () => {
 					'node calls',
 					'node 606',
 					'node 615',
-					'node time',
+					`node time (sandbox at time scale ${scale}${scale === 1 ? ': real time' : ''})`,
 					'ideal with 50 / window left, ratio',
 					'other client’s calls during the node (606, 615)',
 				],

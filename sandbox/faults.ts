@@ -18,7 +18,8 @@ export type FaultSpec = FaultMatch &
 		| { kind: 'drop' }
 		/** carry the request out, then close the connection without an answer (a reset after sending) */
 		| { kind: 'dropAfterHandling' }
-		| { kind: 'truncate' }
+		/** sends the status, headers and `afterBytes` bytes of the body (default: half of it), then cuts the connection */
+		| { kind: 'truncate'; afterBytes?: number }
 		| { kind: 'delay'; ms: number }
 	);
 
@@ -41,6 +42,9 @@ export function faultFromJson(raw: Record<string, unknown>): FaultSpec {
 	if (!kinds.includes(String(raw.kind))) throw new Error(`kind must be one of ${kinds.join(', ')}`);
 	if (raw.kind === 'error' && raw.code === undefined) throw new Error('an error fault needs a code');
 	if (raw.kind === 'http' && typeof raw.status !== 'number') throw new Error('an http fault needs a numeric status');
+	if (raw.kind === 'truncate' && raw.afterBytes !== undefined && !(Number.isInteger(raw.afterBytes) && Number(raw.afterBytes) >= 0)) {
+		throw new Error('afterBytes must be a whole number of bytes');
+	}
 	return spec as unknown as FaultSpec;
 }
 

@@ -1,7 +1,7 @@
 /** The Marketo sandbox: `new MarketoSandbox(options)`, `await sb.start()` -> `{ url }`, `await sb.stop()`. */
 export { MarketoSandbox } from './server';
-export type { SandboxOptions, ApiUserOptions, LimitOptions, BulkTimingOptions, Permission } from './options';
-export { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_LIMITS, ALL_PERMISSIONS } from './options';
+export type { SandboxOptions, ApiUserOptions, LimitOptions, BulkTimingOptions, Permission, FileContentType } from './options';
+export { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_LIMITS, ALL_PERMISSIONS, FILE_CONTENT_TYPES } from './options';
 export type { RequestLogEntry } from './log';
 export type { FaultSpec } from './faults';
 export { seedEmail, DEFAULT_PARTITIONS } from './store/leads';

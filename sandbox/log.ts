@@ -12,6 +12,8 @@ export interface RequestLogEntry {
 	path: string;
 	/** URL query (plus the form body of a long GET), with client_secret and access_token replaced by "***". */
 	query: Record<string, QueryValue>;
+	/** The request's Range header (file downloads), when it had one. */
+	range?: string;
 	/** HTTP status sent; 0 when the connection was dropped by a fault. */
 	status: number;
 	/** Marketo error code of a success:false answer, else null. */

@@ -6,6 +6,11 @@ export type Permission = 'readOnlyLead' | 'readWriteLead' | 'readOnlyAssets' | '
 export const ALL_PERMISSIONS: Permission[] = ['readOnlyLead', 'readWriteLead', 'readOnlyAssets', 'readWriteAssets'];
 
 /** An extra API user (LaunchPoint service) besides the main one. */
+/** Content-Type the sandbox may serve files with (export files, import failures and warnings). */
+export type FileContentType = 'application/json' | 'text/plain' | 'text/csv';
+
+export const FILE_CONTENT_TYPES: FileContentType[] = ['application/json', 'text/plain', 'text/csv'];
+
 export interface ApiUserOptions {
 	clientId: string;
 	clientSecret: string;
@@ -78,6 +83,11 @@ export interface SandboxOptions {
 	seedLeads?: number;
 	/** Seed folders, a program and static lists (default true). */
 	seedAssets?: boolean;
+	/**
+	 * Start like a Marketo instance nobody has used yet: one partition (Default), only the Marketing Activities
+	 * folder, no static lists (seedAssets is ignored). For running the suite's real-Marketo mode against the sandbox.
+	 */
+	fresh?: boolean;
 	/** Request log entries kept (oldest dropped first; default 10,000). */
 	maxLogEntries?: number;
 	/** Directory for export files (default: a fresh folder under the OS temp dir). */
@@ -91,6 +101,11 @@ export interface SandboxOptions {
 	strictWindow?: boolean;
 	/** Export filters answered with 1035 "Unsupported filter type" (e.g. ['updatedAt','smartListId']). */
 	unsupportedExportFilters?: string[];
+	/**
+	 * Content-Type of every file answer, instead of Marketo's usual text/csv (CSV exports) or text/plain (other files).
+	 * Adobe's OpenAPI declares application/json for file.json and failures.json, so a client must not judge by it.
+	 */
+	fileContentType?: FileContentType;
 	/**
 	 * Whether import jobs that may run at the same time work as Marketo's can (default true): a job does not see the
 	 * leads created by another job that was unfinished while it was, so the same new email in both makes two
@@ -148,9 +163,12 @@ export interface ResolvedOptions {
 	bulk: BulkTimingOptions;
 	seedLeads: number;
 	seedAssets: boolean;
+	fresh: boolean;
 	maxLogEntries: number;
 	dataDir?: string;
 	unsupportedExportFilters: string[];
+	/** may be changed while the sandbox runs */
+	fileContentType?: FileContentType;
 	concurrentImports: boolean;
 	exportEndInclusive: boolean;
 	strictWindow: boolean;
@@ -191,13 +209,26 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		bulk: { ...DEFAULT_BULK, ...(o.bulk ?? {}) },
 		seedLeads: o.seedLeads ?? 0,
 		seedAssets: o.seedAssets ?? true,
+		fresh: o.fresh ?? false,
 		maxLogEntries: o.maxLogEntries ?? 10000,
 		dataDir: o.dataDir,
 		unsupportedExportFilters: o.unsupportedExportFilters ?? [],
+		fileContentType: checkedFileContentType(o.fileContentType),
 		concurrentImports: o.concurrentImports ?? true,
 		exportEndInclusive: o.exportEndInclusive ?? true,
 		strictWindow: o.strictWindow ?? false,
 		logger: o.logger ?? (() => undefined),
 		clockOffsetMs: (o.clockOffsetSeconds ?? 0) * 1000,
 	};
+}
+
+function checkedFileContentType(value: string | undefined): FileContentType | undefined {
+	if (value === undefined || value === '') return undefined;
+	if (!FILE_CONTENT_TYPES.includes(value as FileContentType)) throw new Error(`fileContentType must be one of ${FILE_CONTENT_TYPES.join(', ')}`);
+	return value as FileContentType;
+}
+
+/** The Content-Type header of a file answer: the chosen one, else `usual` (what Marketo sends). */
+export function fileContentTypeHeader(options: ResolvedOptions, usual: string): string {
+	return options.fileContentType ? `${options.fileContentType};charset=UTF-8` : usual;
 }

@@ -28,6 +28,8 @@ function sleep(ms: number): Promise<void> {
 }
 
 type LogDraft = Omit<RequestLogEntry, 'seq'>;
+/** A truncate fault: cut the body after `afterBytes` bytes (half of it when absent). */
+type Truncation = false | { afterBytes?: number };
 
 export class MarketoSandbox {
 	readonly options: ResolvedOptions;
@@ -52,7 +54,10 @@ export class MarketoSandbox {
 	private freshState(): SandboxState {
 		const leads = new LeadStore();
 		const assets = new AssetStore();
-		if (this.options.seedAssets) assets.seedDefaults();
+		if (this.options.fresh) {
+			assets.seedStandardFolders();
+			leads.partitions = leads.partitions.filter((p) => p.name === 'Default');
+		} else if (this.options.seedAssets) assets.seedDefaults();
 		leads.seed(this.options.seedLeads);
 		const state = { options: this.options, leads, assets } as SandboxState;
 		state.imports = new BulkImports(state);
@@ -181,8 +186,9 @@ export class MarketoSandbox {
 			fault: null,
 			durationMs: 0,
 		};
+		if (typeof req.headers.range === 'string') draft.range = req.headers.range;
 		let admitted = false;
-		let truncate = false;
+		let truncate: Truncation = false;
 		let dropAfter = false;
 		const dropAnswer = (reply: unknown): void => {
 			if (reply instanceof RawReply && reply.body instanceof Readable) reply.body.destroy();
@@ -195,7 +201,7 @@ export class MarketoSandbox {
 				onAdmit: () => (admitted = true),
 				onFault: (f) => {
 					draft.fault = f.kind;
-					if (f.kind === 'truncate') truncate = true;
+					if (f.kind === 'truncate') truncate = { afterBytes: f.afterBytes };
 					if (f.kind === 'dropAfterHandling') dropAfter = true;
 				},
 			});
@@ -349,7 +355,7 @@ export class MarketoSandbox {
 		return { access_token: token, token_type: 'bearer', expires_in: expiresIn, scope: user.email };
 	}
 
-	private send(res: ServerResponse, reply: Reply, draft: LogDraft, started: number, truncate: boolean): void {
+	private send(res: ServerResponse, reply: Reply, draft: LogDraft, started: number, truncate: Truncation): void {
 		let status: number;
 		let headers: Record<string, string | number>;
 		let payload: Readable | string;
@@ -376,7 +382,7 @@ export class MarketoSandbox {
 			const buf = Buffer.from(payload, 'utf8');
 			res.writeHead(status, { ...headers, 'Content-Length': buf.length });
 			if (truncate) {
-				res.write(buf.subarray(0, Math.floor(buf.length / 2)), () => res.destroy());
+				res.write(buf.subarray(0, truncate.afterBytes ?? Math.floor(buf.length / 2)), () => res.destroy());
 				return;
 			}
 			res.end(buf);
@@ -386,7 +392,7 @@ export class MarketoSandbox {
 		if (truncate) {
 			const total = Number(headers['Content-Length'] ?? 0);
 			let sent = 0;
-			const limit = total > 1 ? Math.floor(total / 2) : 0;
+			const limit = truncate.afterBytes ?? (total > 1 ? Math.floor(total / 2) : 0);
 			payload.on('data', (chunk: Buffer) => {
 				const room = limit - sent;
 				if (room <= 0) return;

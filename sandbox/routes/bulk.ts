@@ -5,6 +5,7 @@ import { parseFormat } from '../csv';
 import { HttpError, MarketoError, successBody } from '../envelope';
 import type { ExportFilter } from '../bulk/exports';
 import { parseMultipart } from '../http';
+import { fileContentTypeHeader } from '../options';
 import { batchSizeParam, decodePageToken, pageOf } from '../paging';
 import { field } from '../store/fields';
 
@@ -54,7 +55,7 @@ function importFile(kind: 'failures' | 'warnings') {
 	return (ctx: Ctx): RawReply => {
 		const job = importJob(ctx);
 		const text = ctx.state.imports.file(job, kind);
-		return new RawReply(200, { 'Content-Type': 'text/plain;charset=UTF-8' }, text);
+		return new RawReply(200, { 'Content-Type': fileContentTypeHeader(ctx.state.options, 'text/plain;charset=UTF-8') }, text);
 	};
 }
 
@@ -179,7 +180,7 @@ function exportFile(ctx: Ctx): RawReply {
 	const path = ctx.state.exports.filePath(job);
 	if (!path) throw new HttpError(404, `Export file for job '${job.exportId}' is not available (status ${job.status})`);
 	const total = statSync(path).size;
-	const type = job.format === 'CSV' ? 'text/csv;charset=UTF-8' : 'text/plain;charset=UTF-8';
+	const type = fileContentTypeHeader(ctx.state.options, job.format === 'CSV' ? 'text/csv;charset=UTF-8' : 'text/plain;charset=UTF-8');
 	const range = parseRange(ctx.headers.range, total);
 	if (range === 'bad') {
 		return new RawReply(416, { 'Content-Type': 'text/plain', 'Content-Range': `bytes */${total}` }, 'Requested Range Not Satisfiable');

@@ -47,7 +47,15 @@ export class AssetStore {
 	private nextListId = 1;
 	private nextFolderId = 100;
 
+	/** The folder every instance starts with: the Marketing Activities root (a system folder), id 12. */
+	seedStandardFolders(): void {
+		const at = Date.parse('2015-01-05T10:00:00Z');
+		const ref: FolderRef = { id: 12, type: 'Folder' };
+		this.folders.set(refKey(ref), { ref, name: 'Marketing Activities', description: null, folderType: 'Marketing Folder', parent: null, isSystem: true, createdAt: at, updatedAt: at });
+	}
+
 	seedDefaults(): void {
+		this.seedStandardFolders();
 		const t = (iso: string): number => Date.parse(iso);
 		const folder = (
 			ref: FolderRef,
@@ -60,7 +68,6 @@ export class AssetStore {
 			const at = t(created);
 			this.folders.set(refKey(ref), { ref, name, description: null, folderType, parent, isSystem, createdAt: at, updatedAt: at });
 		};
-		folder({ id: 12, type: 'Folder' }, 'Marketing Activities', 'Marketing Folder', null, '2015-01-05T10:00:00Z', true);
 		folder({ id: 13, type: 'Folder' }, 'Seed Lists', 'Marketing Folder', { id: 12, type: 'Folder' }, '2017-07-27T01:30:00Z');
 		folder({ id: 14, type: 'Folder' }, 'Events', 'Marketing Folder', { id: 12, type: 'Folder' }, '2018-06-01T08:00:00Z');
 		folder({ id: 1034, type: 'Program' }, 'Summer Webinar', 'Marketing Program', { id: 14, type: 'Folder' }, '2018-06-20T09:00:00Z');

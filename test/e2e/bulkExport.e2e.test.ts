@@ -8,20 +8,22 @@ import { createHash } from 'node:crypto';
 
 import {
 	buildWorkflow,
-	codeNode,
 	describeFailure,
 	E2eRig,
 	errorOf,
 	itemsNode,
 	itemsOf,
 	itSandbox,
+	NEEDS_SANDBOX,
 	marketoNode,
 	outputOf,
 	pairedIndexes,
 	type RunResult,
 	type Workflow,
+	uniqueName,
 } from './rig';
 import type { RequestLogEntry } from '../../sandbox';
+import { directApi, fileOf, lines, readBack } from './exportFiles';
 
 type Json = Record<string, unknown>;
 
@@ -41,38 +43,10 @@ const exportParams = (extra: Json = {}, options: Json = {}): Json => ({
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/**
- * A Code node after an export node: reads each item's file from n8n's binary store (n8n 2 keeps it on disk and
- * removes it when `n8n execute` ends) and puts it in the json as base64, for the test to compare bytes.
- */
-function readBack(name: string) {
-	return codeNode(
-		name,
-		`const items = $input.all();
-const out = [];
-for (let i = 0; i < items.length; i++) {
-	const json = { ...items[i].json };
-	if (items[i].binary && items[i].binary.data) json.fileBase64 = (await this.helpers.getBinaryDataBuffer(i, 'data')).toString('base64');
-	out.push({ json });
-}
-return out;`,
-	);
-}
-
-function fileOf(result: RunResult, readNode: string, index = 0): Buffer {
-	const json = outputOf(result, readNode)[index];
-	if (typeof json?.fileBase64 !== 'string') throw new Error(`"${readNode}" read no file`);
-	return Buffer.from(json.fileBase64, 'base64');
-}
-
-function lines(file: Buffer): string[] {
-	return file.toString('utf8').split('\n').filter((l) => l !== '');
-}
-
 describe('Marketo Bulk Export in a real n8n', () => {
 	let rig: E2eRig;
 	const log = (): RequestLogEntry[] => rig.requestLog() ?? [];
-	let token = '';
+	let api: ReturnType<typeof directApi>;
 
 	const ok = async (workflow: Workflow): Promise<RunResult> => {
 		rig.sandbox?.clearLog();
@@ -82,30 +56,77 @@ describe('Marketo Bulk Export in a real n8n', () => {
 	};
 
 	/** The job's file straight from the sandbox, as the same API user, for comparing bytes. */
-	const directFile = async (exportId: string): Promise<Buffer> => {
-		if (!token) {
-			const answer = await fetch(`${rig.baseUrl}/identity/oauth/token`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams({ grant_type: 'client_credentials', client_id: rig.credentialData.clientId, client_secret: rig.credentialData.clientSecret }),
-			});
-			token = ((await answer.json()) as { access_token: string }).access_token;
-		}
-		const answer = await fetch(`${rig.baseUrl}/bulk/v1/leads/export/${exportId}/file.json`, { headers: { Authorization: `Bearer ${token}` } });
-		return Buffer.from(await answer.arrayBuffer());
-	};
+	const directFile = async (exportId: string): Promise<Buffer> => await api.exportFile(exportId);
 
 	beforeAll(async () => {
 		rig = await E2eRig.create({ sandbox: { timeScale: 0.05, seedLeads: SEEDED, bulk: { minPhaseMs: 20_000 } } });
 		// members of the static list: every third seeded lead
 		for (let id = 1; id <= SEEDED; id += 3) rig.sandbox?.assets.addMember(LIST_ID, id);
+		api = directApi(rig);
 	});
 
 	afterAll(async () => {
 		await rig?.dispose();
 	});
 
-	itSandbox('exports in one step to a file (checked against fileSize and checksum) and, by static list, to items', async () => {
+	it('exports the leads this run created, by static list and by a created-at window of minutes, as they were created', async () => {
+		// runs against a real Marketo too: a handful of leads and a list of its own, removed again at the end
+		const tag = uniqueName('e2e-export').toLowerCase();
+		const people = Array.from({ length: 5 }, (_, i) => ({ email: `${tag}-${i}@example.com`, firstName: `Export ${i}`, lastName: tag }));
+		const folder = await rig.listFolder();
+		const windowStart = Date.now() - 60_000;
+		const made = await ok(
+			buildWorkflow(
+				'leads and a list to export',
+				[itemsNode('People', people), marketoNode(rig.credential, { resource: 'lead', operation: 'upsert', action: 'createOnly', lookupField: 'email', dataMode: 'autoMap' }, { name: 'Create Leads' })],
+				[
+					itemsNode('One', [{}]),
+					marketoNode(rig.credential, { resource: 'staticList', operation: 'create', folder: { __rl: true, mode: 'id', value: String(folder.id) }, folderType: folder.type, name: tag }, { name: 'Create List' }),
+				],
+			),
+		);
+		const created = outputOf(made, 'Create Leads');
+		const listId = outputOf(made, 'Create List')[0].id as number;
+		const ids = created.map((l) => l.id as number);
+		try {
+			expect(created.map((l) => l.status)).toEqual(people.map(() => 'created'));
+			const listParam = { __rl: true, mode: 'id', value: String(listId) };
+			const result = await ok(
+				buildWorkflow(
+					'export what was created',
+					[itemsNode('Ids', ids.map((id) => ({ id }))), marketoNode(rig.credential, { resource: 'listMembership', operation: 'add', list: listParam, leadId: '={{ $json.id }}' }, { name: 'Add' })],
+					[itemsNode('List Export', [{}]), marketoNode(rig.credential, exportParams({ fields: ['id', 'email', 'firstName', 'lastName'], filterType: 'staticList', list: listParam, output: 'items' }), { name: 'By List' })],
+					[
+						itemsNode('Window Export', [{}]),
+						marketoNode(
+							rig.credential,
+							exportParams({ fields: ['id', 'email', 'firstName', 'lastName'], filterType: 'createdAt', createdAfter: iso(windowStart), createdBefore: iso(Date.now() + 60_000), output: 'items' }),
+							{ name: 'By Window' },
+						),
+					],
+				),
+			);
+			expect(outputOf(result, 'Add').map((a) => a.status)).toEqual(ids.map(() => 'added'));
+			const expected = created.map((l, i) => ({ id: l.id as number, email: people[i].email, firstName: people[i].firstName, lastName: tag })).sort((a, b) => a.id - b.id);
+			const asCreated = (rows: Json[]) =>
+				rows.map((r) => ({ id: Number(r.id), email: r.email, firstName: r.firstName, lastName: r.lastName })).sort((a, b) => a.id - b.id);
+			// the list holds exactly the leads created here
+			expect(asCreated(outputOf(result, 'By List'))).toEqual(expected);
+			// the window may hold leads others created meanwhile; each of ours is in it once
+			const inWindow = asCreated(outputOf(result, 'By Window')).filter((r) => ids.includes(r.id));
+			expect(inWindow).toEqual(expected);
+		} finally {
+			await rig.execute(
+				buildWorkflow(
+					'remove what the export test made',
+					[itemsNode('Doomed Leads', ids.map((id) => ({ id }))), marketoNode(rig.credential, { resource: 'lead', operation: 'delete', leadId: '={{ $json.id }}' }, { name: 'Delete Leads', onError: 'continueRegularOutput' })],
+					[itemsNode('Doomed List', [{}]), marketoNode(rig.credential, { resource: 'staticList', operation: 'delete', list: { __rl: true, mode: 'id', value: String(listId) } }, { name: 'Delete List', onError: 'continueRegularOutput' })],
+				),
+			);
+		}
+	});
+
+	itSandbox.because(NEEDS_SANDBOX.data)('exports in one step to a file (checked against fileSize and checksum) and, by static list, to items', async () => {
 		const now = Date.now();
 		const result = await ok(
 			buildWorkflow(
@@ -158,7 +179,7 @@ describe('Marketo Bulk Export in a real n8n', () => {
 		expect(creates).toHaveLength(2);
 	});
 
-	itSandbox('splits a 70-day window into 3 consecutive jobs and joins their files, one header, no lead twice', async () => {
+	itSandbox.because(NEEDS_SANDBOX.data)('splits a 70-day window into 3 consecutive jobs and joins their files, one header, no lead twice', async () => {
 		const now = Date.now();
 		const result = await ok(
 			buildWorkflow('70-day window', [
@@ -182,7 +203,7 @@ describe('Marketo Bulk Export in a real n8n', () => {
 		expect(log().filter((e) => e.path === CREATE)).toHaveLength(3);
 	});
 
-	itSandbox('resumes a dropped download with Range and delivers identical bytes', async () => {
+	itSandbox.because(NEEDS_SANDBOX.faults)('resumes a dropped download with Range and delivers identical bytes', async () => {
 		// the second job's file breaks off halfway while it streams into the binary store
 		rig.sandbox!.injectFault({ path: /\/file\.json$/, kind: 'truncate', skip: 1 });
 		const now = Date.now();
@@ -211,7 +232,7 @@ describe('Marketo Bulk Export in a real n8n', () => {
 		]);
 	});
 
-	itSandbox('creates, enqueues and cancels a job step by step; lists it as Canceled', async () => {
+	itSandbox.because(NEEDS_SANDBOX.seeds)('creates, enqueues and cancels a job step by step; lists it as Canceled', async () => {
 		const result = await ok(
 			buildWorkflow('step by step', [
 				itemsNode('One', [{}]),
@@ -242,7 +263,7 @@ describe('Marketo Bulk Export in a real n8n', () => {
 		expect(outputOf(result, 'List').map((j) => j.exportId)).toContain(created.exportId);
 	});
 
-	itSandbox('fails clearly when Marketo reports the job Failed', async () => {
+	itSandbox.because(NEEDS_SANDBOX.faults)('fails clearly when Marketo reports the job Failed', async () => {
 		const failed = JSON.stringify({
 			requestId: 'f#1',
 			success: true,
@@ -263,7 +284,7 @@ describe('Marketo Bulk Export in a real n8n', () => {
 		}
 	});
 
-	itSandbox('checks input before any call: start after end, not a date, unknown field (continue on fail keeps pairing)', async () => {
+	itSandbox.because(NEEDS_SANDBOX.log)('checks input before any call: start after end, not a date, unknown field (continue on fail keeps pairing)', async () => {
 		const result = await ok(
 			buildWorkflow('input errors', [
 				itemsNode('Three', [{ start: '2024-03-01', end: '2024-01-01' }, { start: 'yesterday-ish', end: '' }, { start: '2024-01-01', end: '2024-01-02' }]),

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { AGAINST_REAL_MARKETO, describeFailure, E2eRig, outputOf, REPO_DIR, type Workflow } from './rig';
+import { describeFailure, describeSandbox, E2eRig, NEEDS_SANDBOX, outputOf, REPO_DIR, type Workflow } from './rig';
 
 const load = (file: string): Workflow => JSON.parse(readFileSync(join(REPO_DIR, 'examples', file), 'utf8')) as Workflow;
 
-(AGAINST_REAL_MARKETO ? describe.skip : describe)('example workflows (examples/*.json)', () => {
+describeSandbox(NEEDS_SANDBOX.seeds)('example workflows (examples/*.json)', () => {
 	let rig: E2eRig;
 
 	const run = async (file: string) => {

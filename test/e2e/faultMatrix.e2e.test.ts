@@ -7,7 +7,7 @@
  * The workflow: 600 input items -> List Membership > Add Leads to list 1021 -> 2 calls of 300; the fault hits
  * the second call.
  */
-import { describeFailure, E2eRig, itemsOf, marketoWorkflow, pairedIndexes } from './rig';
+import { describeFailure, describeSandbox, E2eRig, itemsOf, marketoWorkflow, NEEDS_SANDBOX, pairedIndexes } from './rig';
 import type { FaultSpec } from '../../sandbox';
 
 const LIST = 1021;
@@ -37,7 +37,7 @@ const FAILING: Array<[string, Injected, RegExp]> = [
 	['607 daily quota reached', { kind: 'error', code: '607', message: 'Daily quota reached' }, /Marketo error 607[\s\S]*midnight US Central/],
 ];
 
-describe('fault matrix in a real n8n', () => {
+describeSandbox(NEEDS_SANDBOX.faults)('fault matrix in a real n8n', () => {
 	let rig: E2eRig;
 	const addWorkflow = () =>
 		marketoWorkflow(rig.credential, { resource: 'listMembership', operation: 'add', list: { __rl: true, mode: 'id', value: String(LIST) }, leadId: '={{ $json.id }}' }, { count: IDS, make: '(i) => ({ id: i + 1 })' });
@@ -53,11 +53,10 @@ describe('fault matrix in a real n8n', () => {
 		await rig?.dispose();
 	});
 	beforeEach(() => {
-		rig.sandbox?.reset();
+		rig.sandbox!.reset();
 	});
 
 	it.each(RECOVERED)(`%s: retried, all ${IDS} records added and paired`, async (_name, fault) => {
-		if (!rig.sandbox) return;
 		inject(fault);
 		const result = await rig.execute(addWorkflow());
 		if (!result.ok) throw new Error(describeFailure(result));
@@ -65,26 +64,25 @@ describe('fault matrix in a real n8n', () => {
 		expect(items).toHaveLength(IDS);
 		expect(items.every((item) => item.json.status === 'added')).toBe(true);
 		expect(items.map((item) => pairedIndexes(item)[0])).toEqual(Array.from({ length: IDS }, (_, i) => i));
-		expect(rig.sandbox.assets.memberIds(LIST)).toHaveLength(IDS);
-		const posts = rig.sandbox.requestLog.filter((e) => e.path === ADD_PATH && e.method === 'POST');
+		expect(rig.sandbox!.assets.memberIds(LIST)).toHaveLength(IDS);
+		const posts = rig.sandbox!.requestLog.filter((e) => e.path === ADD_PATH && e.method === 'POST');
 		expect(posts.length).toBe(2 + (fault.times ?? 1));
 		// the sandbox refuses a token it reported invalid or expired from then on: the retry that succeeded went out
 		// with a second token
-		const tokens = rig.sandbox.requestLog.filter((e) => e.path === '/identity/oauth/token');
+		const tokens = rig.sandbox!.requestLog.filter((e) => e.path === '/identity/oauth/token');
 		expect(tokens).toHaveLength(TOKEN_FAULTS.includes(String(fault.code)) ? 2 : 1);
 	});
 
 	it.each(FAILING)('%s: fails with a clear message, not retried', async (_name, fault, message) => {
-		if (!rig.sandbox) return;
 		inject(fault);
 		const result = await rig.execute(addWorkflow());
 		expect(result.ok).toBe(false);
 		expect(`${result.error?.message ?? ''} ${result.error?.description ?? ''}`).toMatch(message);
-		expect(rig.sandbox.requestLog.filter((e) => e.path === ADD_PATH && e.method === 'POST')).toHaveLength(2);
+		expect(rig.sandbox!.requestLog.filter((e) => e.path === ADD_PATH && e.method === 'POST')).toHaveLength(2);
 	});
 });
 
-describe('token expiry between calls (short token lifetime) in a real n8n', () => {
+describeSandbox(NEEDS_SANDBOX.clock)('token expiry between calls (short token lifetime) in a real n8n', () => {
 	let rig: E2eRig;
 	beforeAll(async () => {
 		// tokens live 2 s; each call takes 0.8 s, one at a time: the 5 calls need more than one token
@@ -95,7 +93,6 @@ describe('token expiry between calls (short token lifetime) in a real n8n', () =
 	});
 
 	it('renews the token as it expires; every record is added', async () => {
-		if (!rig.sandbox) return;
 		const result = await rig.execute(
 			marketoWorkflow(
 				rig.credential,
@@ -105,15 +102,15 @@ describe('token expiry between calls (short token lifetime) in a real n8n', () =
 		);
 		if (!result.ok) throw new Error(describeFailure(result));
 		expect(itemsOf(result, 'Marketo').filter((i) => i.json.status === 'added')).toHaveLength(1500);
-		expect(rig.sandbox.assets.memberIds(LIST)).toHaveLength(1500);
-		const tokenCalls = rig.sandbox.requestLog.filter((e) => e.path === '/identity/oauth/token');
-		const expired = rig.sandbox.requestLog.filter((e) => e.code === '602');
+		expect(rig.sandbox!.assets.memberIds(LIST)).toHaveLength(1500);
+		const tokenCalls = rig.sandbox!.requestLog.filter((e) => e.path === '/identity/oauth/token');
+		const expired = rig.sandbox!.requestLog.filter((e) => e.code === '602');
 		// no call was refused for an expired token more than once in a row, and more than one token was used
 		expect(tokenCalls.length + expired.length).toBeGreaterThanOrEqual(2);
 	});
 });
 
-describe('bulk queue faults in a real n8n (1029)', () => {
+describeSandbox(NEEDS_SANDBOX.faults)('bulk queue faults in a real n8n (1029)', () => {
 	let rig: E2eRig;
 	const ENQUEUE = /\/bulk\/v1\/leads\/export\/[^/]+\/enqueue\.json$/;
 	const exportWorkflow = () =>
@@ -134,26 +131,24 @@ describe('bulk queue faults in a real n8n (1029)', () => {
 		await rig?.dispose();
 	});
 	beforeEach(() => {
-		rig.sandbox?.reset();
-		rig.sandbox?.assets.addMember(LIST, 7);
-		rig.sandbox?.assets.addMember(LIST, 8);
+		rig.sandbox!.reset();
+		rig.sandbox!.assets.addMember(LIST, 7);
+		rig.sandbox!.assets.addMember(LIST, 8);
 	});
 
 	it('1029 export queue full: waits for a place, enqueues again, exports every member', async () => {
-		if (!rig.sandbox) return;
-		rig.sandbox.injectFault({ method: 'POST', path: ENQUEUE, kind: 'error', code: '1029', message: 'Export queue full', times: 2 });
+		rig.sandbox!.injectFault({ method: 'POST', path: ENQUEUE, kind: 'error', code: '1029', message: 'Export queue full', times: 2 });
 		const result = await rig.execute(exportWorkflow());
 		if (!result.ok) throw new Error(describeFailure(result));
 		expect(itemsOf(result, 'Marketo').map((i) => Number(i.json.id)).sort((a, b) => a - b)).toEqual([7, 8]);
-		expect(rig.sandbox.requestLog.filter((e) => ENQUEUE.test(e.path))).toHaveLength(3);
+		expect(rig.sandbox!.requestLog.filter((e) => ENQUEUE.test(e.path))).toHaveLength(3);
 	});
 
 	it('1029 daily export quota: fails at once with a clear message', async () => {
-		if (!rig.sandbox) return;
-		rig.sandbox.injectFault({ method: 'POST', path: ENQUEUE, kind: 'error', code: '1029', message: 'Export daily quota 500MB exceeded', times: 1 });
+		rig.sandbox!.injectFault({ method: 'POST', path: ENQUEUE, kind: 'error', code: '1029', message: 'Export daily quota 500MB exceeded', times: 1 });
 		const result = await rig.execute(exportWorkflow());
 		expect(result.ok).toBe(false);
 		expect(`${result.error?.message ?? ''} ${result.error?.description ?? ''}`).toMatch(/quota/i);
-		expect(rig.sandbox.requestLog.filter((e) => ENQUEUE.test(e.path))).toHaveLength(1);
+		expect(rig.sandbox!.requestLog.filter((e) => ENQUEUE.test(e.path))).toHaveLength(1);
 	});
 });

@@ -5,7 +5,7 @@
  * next execution reuses it, and replaces it once it is about to expire.
  */
 import { normalizeBaseUrl } from '../../nodes/Marketo/transport';
-import { buildWorkflow, CREDENTIAL_TYPE, describeFailure, E2eRig, itemsOf, type NodeSpec, type Workflow } from './rig';
+import { buildWorkflow, CREDENTIAL_TYPE, describeFailure, describeSandbox, E2eRig, itemsOf, NEEDS_SANDBOX, type NodeSpec, type Workflow } from './rig';
 
 const PARTITIONS = '/rest/v1/leads/partitions.json';
 const TOKEN = '/identity/oauth/token';
@@ -63,7 +63,7 @@ describe('the Marketo API credential in the HTTP Request node, in a real n8n', (
 		});
 	});
 
-	describe('with a token that expires in seconds', () => {
+	describeSandbox(NEEDS_SANDBOX.clock)('with a token that expires in seconds', () => {
 		let rig: E2eRig;
 		beforeAll(async () => {
 			rig = await E2eRig.create({ sandbox: { tokenLifetimeSeconds: 4 } });
@@ -73,15 +73,15 @@ describe('the Marketo API credential in the HTTP Request node, in a real n8n', (
 		});
 
 		it('replaces a stored token that is about to expire before sending the request', async () => {
-			if (!rig.sandbox) return;
+			const sandbox = rig.sandbox!;
 			const workflow = partitionsRequest(rig);
 			await rig.importWorkflows([workflow]);
-			rig.sandbox.clearLog();
+			sandbox.clearLog();
 			expect(await partitionsAnswer(rig, workflow)).toMatchObject({ success: true });
 			// the stored token is dead by now; Marketo would answer 602 (with HTTP 200) to it
 			await new Promise((resolve) => setTimeout(resolve, 5000));
 			expect(await partitionsAnswer(rig, workflow)).toMatchObject({ success: true });
-			const log = rig.sandbox.requestLog;
+			const log = sandbox.requestLog;
 			expect(log.filter((e) => e.path === TOKEN)).toHaveLength(2);
 			expect(log.filter((e) => e.code === '602' || e.code === '601')).toHaveLength(0);
 		});

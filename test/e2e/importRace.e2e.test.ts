@@ -3,7 +3,7 @@
  * another running job creates, so the same new email in two parts that run together becomes two leads. The
  * sandbox does the same (its default `concurrentImports`). Parts are kept small with the node's 'Max File Size
  * (MB)' option (0.01 MB), so a few hundred rows make two parts. Sandbox only: the checks count leads in the
- * sandbox's store and read its request log. Time scale 0.05: a job's phases take 50 ms, the node polls every 5 s.
+ * sandbox's store and read its request log. Time scale 0.05, a job's phases (Queued, Importing) at least 2 s each; the node polls every 5 s.
  */
 import { buildWorkflow, codeNode, E2eRig, generatedItemsNode, itemsOf, itSandbox, marketoNode, pairedIndexes, uniqueName } from './rig';
 
@@ -36,7 +36,8 @@ describe('Import Leads: parts holding the same lead never run at the same time',
 		});
 
 	beforeAll(async () => {
-		rig = await E2eRig.create({ sandbox: { timeScale: 0.05 } });
+		// a job's phases take 2 s each, so a part uploaded right after another always meets it unfinished
+		rig = await E2eRig.create({ sandbox: { timeScale: 0.05, bulk: { minPhaseMs: 40_000 } } });
 	});
 
 	afterAll(async () => {

@@ -10,8 +10,10 @@ import {
 	errorOf,
 	itemsNode,
 	itemsOf,
+	itSandbox,
 	marketoNode,
 	marketoWorkflow,
+	NEEDS_SANDBOX,
 	outputOf,
 	pairedIndexes,
 	uniqueName,
@@ -30,12 +32,17 @@ describe('Marketo leads and lead partitions in a real n8n', () => {
 	let partitions: Array<{ id: number; name: string }> = [];
 	let target: { id: number; name: string };
 
-	const calls = (path: string, method?: string): RequestLogEntry[] =>
-		(rig.requestLog() ?? []).filter((e) => e.path === path && (!method || e.method === method));
+	/** The sandbox's request log of the last run (`ok`): read by the request-log test that follows a run. */
+	let lastLog: RequestLogEntry[] = [];
+	let deleteLog: RequestLogEntry[] = [];
+	const calls = (path: string, method?: string): RequestLogEntry[] => lastLog.filter((e) => e.path === path && (!method || e.method === method));
+	/** A test of the calls the run before it made, skipped against a real Marketo with the reason in its name. */
+	const itLog = itSandbox.because(NEEDS_SANDBOX.log);
 
 	const ok = async (workflow: Parameters<E2eRig['execute']>[0]): Promise<RunResult> => {
 		rig.sandbox?.clearLog();
 		const result = await rig.execute(workflow);
+		lastLog = [...(rig.requestLog() ?? [])];
 		if (!result.ok) throw new Error(`"${workflow.name}" failed:\n${describeFailure(result)}`);
 		return result;
 	};
@@ -61,13 +68,14 @@ describe('Marketo leads and lead partitions in a real n8n', () => {
 		for (const p of partitions) expect(p).toEqual(expect.objectContaining({ id: expect.any(Number), name: expect.any(String) }));
 		expect(partitions.map((p) => p.name)).toContain('Default');
 		target = partitions.find((p) => p.name !== 'Default') ?? partitions[0];
-		rig.sandboxOnly(() => {
-			expect(partitions.map((p) => p.name)).toEqual(['Default', 'Mexico', 'Canada']);
-			expect(calls('/rest/v1/leads/partitions.json')).toHaveLength(1);
-		});
 	});
 
-	it(`Lead > Create or Update creates ${LEADS} leads in 4 calls, one status per item`, async () => {
+	itSandbox.because(NEEDS_SANDBOX.seeds)("Lead Partition > Get Many gives the sandbox's three partitions, in one call", () => {
+		expect(partitions.map((p) => p.name)).toEqual(['Default', 'Mexico', 'Canada']);
+		expect(calls('/rest/v1/leads/partitions.json')).toHaveLength(1);
+	});
+
+	it(`Lead > Create or Update creates ${LEADS} leads, one status per item`, async () => {
 		const result = await ok(
 			marketoWorkflow(
 				rig.credential,
@@ -83,10 +91,10 @@ describe('Marketo leads and lead partitions in a real n8n', () => {
 		});
 		createdIds = items.map((i) => i.json.id as number);
 		expect(new Set(createdIds).size).toBe(LEADS);
-		rig.sandboxOnly(() => {
-			const writes = calls('/rest/v1/leads.json', 'POST');
-			expect(writes.map((w) => w.recordCount)).toEqual([300, 300, 300, 95]);
-		});
+	});
+
+	itLog(`Lead > Create or Update sends the ${LEADS} leads in 4 calls of at most 300`, () => {
+		expect(calls('/rest/v1/leads.json', 'POST').map((w) => w.recordCount)).toEqual([300, 300, 300, 95]);
 	});
 
 	it('Lead > Create or Update batches across items and reports created, updated and skipped per record', async () => {
@@ -112,13 +120,13 @@ describe('Marketo leads and lead partitions in a real n8n', () => {
 		expect(String(skipped.reasonMessage)).toMatch(/exist/i);
 		expect(created).toEqual(expect.objectContaining({ email: fresh, status: 'created', id: expect.any(Number) }));
 		createdIds.push(created.id as number);
-		rig.sandboxOnly(() => {
-			// two Marketo nodes, each one call for all its items
-			expect(calls('/rest/v1/leads.json', 'POST').map((w) => w.recordCount)).toEqual([2, 2]);
-		});
 	});
 
-	it('Lead Partition > Update moves 1,000 items in 4 calls of at most 300, every item paired with its status', async () => {
+	itLog('Lead > Create or Update: each of the two nodes sends one call for all its items', () => {
+		expect(calls('/rest/v1/leads.json', 'POST').map((w) => w.recordCount)).toEqual([2, 2]);
+	});
+
+	it('Lead Partition > Update moves 1,000 items, every item paired with its status', async () => {
 		const ids = [...createdIds.slice(0, LEADS), ...BOGUS_IDS];
 		expect(ids).toHaveLength(1000);
 		const result = await ok(
@@ -136,16 +144,17 @@ describe('Marketo leads and lead partitions in a real n8n', () => {
 			expect(item.json).toEqual(expect.objectContaining({ status: 'skipped', reasonCode: '1004' }));
 			expect(String(item.json.reasonMessage)).toMatch(/not found/i);
 		}
-		rig.sandboxOnly(() => {
-			const moves = calls('/rest/v1/leads/partitions.json', 'POST');
-			expect(moves).toHaveLength(4);
-			expect(moves.every((m) => (m.recordCount ?? 0) <= 300)).toBe(true);
-			expect(moves.reduce((n, m) => n + (m.recordCount ?? 0), 0)).toBe(1000);
-			expect(moves.every((m) => m.tokenSource === 'header')).toBe(true);
-		});
 	});
 
-	it('Lead > Get returns the chosen fields and the partition by name, one call for all items', async () => {
+	itLog('Lead Partition > Update sends the 1,000 items in 4 calls of at most 300, the token in a header', () => {
+		const moves = calls('/rest/v1/leads/partitions.json', 'POST');
+		expect(moves).toHaveLength(4);
+		expect(moves.every((m) => (m.recordCount ?? 0) <= 300)).toBe(true);
+		expect(moves.reduce((n, m) => n + (m.recordCount ?? 0), 0)).toBe(1000);
+		expect(moves.every((m) => m.tokenSource === 'header')).toBe(true);
+	});
+
+	it('Lead > Get returns the chosen fields and the partition by name', async () => {
 		const result = await ok(
 			marketoWorkflow(
 				rig.credential,
@@ -163,14 +172,15 @@ describe('Marketo leads and lead partitions in a real n8n', () => {
 			expect(lead.leadPartitionId).toBe(target.id);
 			expect(lead.leadPartitionName).toBe(target.name);
 		}
-		rig.sandboxOnly(() => {
-			const reads = calls('/rest/v1/leads.json', 'GET');
-			expect(reads).toHaveLength(1);
-			expect(reads[0].query.filterType).toBe('id');
-		});
 	});
 
-	it('Lead > Get Many filters by a field and pages through 3 pages', async () => {
+	itLog('Lead > Get reads the three items in one call by id', () => {
+		const reads = calls('/rest/v1/leads.json', 'GET');
+		expect(reads).toHaveLength(1);
+		expect(reads[0].query.filterType).toBe('id');
+	});
+
+	it('Lead > Get Many filters by a field and stops at the limit', async () => {
 		// The sandbox lists leadPartitionId as searchable, so 700 of the moved leads take 3 pages (300, 300, 100).
 		// A real instance may not; there the same limit/paging path runs over emails of the leads created here.
 		const filter = rig.isSandbox
@@ -191,13 +201,14 @@ describe('Marketo leads and lead partitions in a real n8n', () => {
 		expect(leads).toHaveLength(filter.limit);
 		expect(leads.every((l) => l.leadPartitionId === target.id && l.leadPartitionName === target.name)).toBe(true);
 		expect(new Set(leads.map((l) => l.id)).size).toBe(filter.limit);
-		rig.sandboxOnly(() => {
-			const pages = calls('/rest/v1/leads.json', 'GET');
-			expect(pages.map((p) => Number(p.query.batchSize))).toEqual([300, 300, 100]);
-			expect(pages[0].query.nextPageToken).toBeUndefined();
-			expect(pages[1].query.nextPageToken).toEqual(expect.any(String));
-			expect(pages[2].query.nextPageToken).toEqual(expect.any(String));
-		});
+	});
+
+	itLog('Lead > Get Many pages through 3 pages (300, 300, 100) with nextPageToken', () => {
+		const pages = calls('/rest/v1/leads.json', 'GET');
+		expect(pages.map((p) => Number(p.query.batchSize))).toEqual([300, 300, 100]);
+		expect(pages[0].query.nextPageToken).toBeUndefined();
+		expect(pages[1].query.nextPageToken).toEqual(expect.any(String));
+		expect(pages[2].query.nextPageToken).toEqual(expect.any(String));
 	});
 
 	it('Lead > Get Many by email returns the leads found (several values in one call)', async () => {
@@ -213,7 +224,7 @@ describe('Marketo leads and lead partitions in a real n8n', () => {
 		expect(outputOf(result, 'Marketo').map((l) => l.email).sort()).toEqual([emailOf(3), emailOf(4)].sort());
 	});
 
-	it('Lead > Delete removes the leads (4 calls for 996 items) and reports a lead not found as skipped', async () => {
+	it('Lead > Delete removes the leads and reports a lead not found as skipped', async () => {
 		const ids = [...createdIds];
 		const result = await ok(
 			marketoWorkflow(rig.credential, { resource: 'lead', operation: 'delete', leadId: '={{ $json.id }}' }, { items: [...ids.map((id) => ({ id })), { id: BOGUS_IDS[0] }] }),
@@ -226,13 +237,15 @@ describe('Marketo leads and lead partitions in a real n8n', () => {
 		});
 		expect(items[ids.length].json).toEqual(expect.objectContaining({ id: BOGUS_IDS[0], status: 'skipped', reasonCode: '1004' }));
 		createdIds = [];
-		rig.sandboxOnly(() => {
-			expect(calls('/rest/v1/leads/delete.json', 'POST').map((c) => c.recordCount)).toEqual([300, 300, 300, 97]);
-		});
+		deleteLog = lastLog;
 
 		// and they are gone
 		const after = await rig.execute(marketoWorkflow(rig.credential, { resource: 'lead', operation: 'get', leadId: '={{ $json.id }}' }, { items: [{ id: ids[0] }] }));
 		expect(after.ok).toBe(false);
 		expect(errorOf(after, 'Marketo')?.message).toMatch(new RegExp(`no lead with ID ${ids[0]}`));
+	});
+
+	itLog('Lead > Delete sends the 997 items in 4 calls', () => {
+		expect(deleteLog.filter((e) => e.path === '/rest/v1/leads/delete.json' && e.method === 'POST').map((c) => c.recordCount)).toEqual([300, 300, 300, 97]);
 	});
 });

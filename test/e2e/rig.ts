@@ -69,9 +69,58 @@ export function realMarketo(): MarketoTarget | undefined {
 
 export const AGAINST_REAL_MARKETO = realMarketo() !== undefined;
 
-/** `it` for tests that only make sense against the sandbox (fault injection, request-log counts). */
-export const itSandbox: jest.It =
-	typeof it === 'undefined' ? (undefined as unknown as jest.It) : AGAINST_REAL_MARKETO ? it.skip : it;
+/**
+ * Why a test cannot run against a real Marketo. Against one, such a test is skipped (never passed by returning early)
+ * and the reason is put in its name, so that jest's report says what was not checked and why.
+ */
+export const NEEDS_SANDBOX = {
+	faults: 'needs fault injection',
+	log: "counts calls in the sandbox's request log",
+	data: "reads or sets the sandbox's data directly",
+	seeds: "needs the sandbox's seeded lists, programs and leads",
+	users: 'needs a second API user with a restricted role',
+	clock: "needs the sandbox's short token lifetime or time scale",
+	secret: 'needs a client secret and tokens the test knows',
+} as const;
+
+/** The name a sandbox-only test has when it is skipped against a real Marketo. */
+export function skippedAgainstMarketo(name: string, reason: string): string {
+	return `${name} [skipped against a real Marketo: ${reason}]`;
+}
+
+/** `it` against the sandbox; against a real Marketo, `it.skip` with the reason in the test's name. */
+function sandboxIt(reason: string): jest.It {
+	if (typeof it === 'undefined') return undefined as unknown as jest.It;
+	if (!AGAINST_REAL_MARKETO) return it;
+	const label = (name: unknown) => skippedAgainstMarketo(String(name), reason);
+	const skip = ((name: string, fn?: jest.ProvidesCallback, timeout?: number) => it.skip(label(name), fn, timeout)) as unknown as jest.It;
+	const each = (...table: unknown[]) => (name: string, fn: (...args: unknown[]) => unknown, timeout?: number) =>
+		(it.skip.each as (...t: unknown[]) => (n: string, f: unknown, t?: number) => void)(...table)(label(name), fn, timeout);
+	return Object.assign(skip, { each, skip, only: skip, concurrent: skip, failing: skip, todo: it.todo });
+}
+
+/** `describe` for a group of tests that all need the sandbox; against a real Marketo it is skipped, reason in its name. */
+export function describeSandbox(reason: string): jest.Describe {
+	if (typeof describe === 'undefined') return undefined as unknown as jest.Describe;
+	if (!AGAINST_REAL_MARKETO) return describe;
+	const label = (name: unknown) => skippedAgainstMarketo(String(name), reason);
+	const skip = ((name: string, fn: jest.EmptyFunction) => describe.skip(label(name), fn)) as unknown as jest.Describe;
+	const each = (...table: unknown[]) => (name: string, fn: (...args: unknown[]) => unknown) =>
+		(describe.skip.each as (...t: unknown[]) => (n: string, f: unknown) => void)(...table)(label(name), fn);
+	return Object.assign(skip, { each, skip, only: skip });
+}
+
+/**
+ * `it` for tests that only make sense against the sandbox: `itSandbox(name, fn)` (reason: they read its request log
+ * or inject faults), or `itSandbox.because(NEEDS_SANDBOX.faults)(name, fn)` with a reason of its own.
+ */
+export const itSandbox: jest.It & { because: (reason: string) => jest.It } = (() => {
+	const base = sandboxIt('needs fault injection or the request log of the sandbox');
+	if (!base) return undefined as unknown as jest.It & { because: (reason: string) => jest.It };
+	const call = ((...args: Parameters<jest.It>) => base(...args)) as jest.It;
+	const { each, skip, only, todo, concurrent, failing } = base;
+	return Object.assign(call, { each, skip, only, todo, concurrent, failing, because: sandboxIt });
+})();
 
 /** A name no other run uses, for objects a test creates (and removes) in a real instance. */
 export function uniqueName(prefix = 'n8n-e2e'): string {
@@ -316,6 +365,14 @@ export function buildWorkflow(name: string, ...branches: NodeSpec[][]): Workflow
 			previous = spec.name;
 		});
 	});
+	return { id: newId(), name, active: false, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+/** A workflow that `start` (a trigger node, e.g. the Marketo Trigger) starts, then the nodes of `chain` in turn. */
+export function triggeredWorkflow(name: string, start: NodeSpec, ...chain: NodeSpec[]): Workflow {
+	const nodes: WorkflowNode[] = [start, ...chain].map((spec, i) => ({ ...spec, id: spec.id ?? newId(8), position: [240 * i, 0] }));
+	const connections: Workflow['connections'] = {};
+	for (let i = 1; i < nodes.length; i++) connections[nodes[i - 1].name] = { main: [[{ node: nodes[i].name, type: 'main', index: 0 }]] };
 	return { id: newId(), name, active: false, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
@@ -705,6 +762,51 @@ export class E2eRig {
 			this.started.push(s);
 			return s;
 		});
+	}
+
+	/**
+	 * A GET of Marketo's REST API as the rig's API user, outside n8n: for a test's own setup and checks (a folder to
+	 * work in, what an export file holds), against the sandbox or a real instance alike. Returns the answer's `result`.
+	 */
+	async marketoGet<T = Record<string, unknown>>(path: string, query: Record<string, string> = {}): Promise<T[]> {
+		const answer = await this.marketoFetch(path, query);
+		const body = (await answer.json()) as { success?: boolean; result?: T[]; errors?: Array<{ code: string; message: string }> };
+		if (!body.success) throw new Error(`GET ${path} failed: ${JSON.stringify(body.errors ?? body)}`);
+		return body.result ?? [];
+	}
+
+	/**
+	 * A folder to create static lists in, found through the Asset API's folder browse (a fresh instance has no list to
+	 * take one from): MARKETO_E2E_FOLDER ("Folder:123") when set, else a marketing folder someone made, else the
+	 * Marketing Activities root itself.
+	 */
+	async listFolder(): Promise<{ id: number; type: 'Folder' | 'Program' }> {
+		const given = /^(Folder|Program):(\d+)$/i.exec(process.env.MARKETO_E2E_FOLDER ?? '');
+		if (given) return { id: Number(given[2]), type: given[1].toLowerCase() === 'program' ? 'Program' : 'Folder' };
+		type Found = { folderId: { id: number; type: string }; folderType: string; isSystem: boolean; isArchive: boolean };
+		const folders = await this.marketoGet<Found>('/rest/asset/v1/folders.json', { maxDepth: '2', maxReturn: '200' });
+		const usable = folders.filter((f) => f.folderId?.type === 'Folder' && f.folderType === 'Marketing Folder' && !f.isArchive);
+		const found = usable.find((f) => !f.isSystem) ?? usable[0];
+		if (!found) throw new Error('Set MARKETO_E2E_FOLDER (e.g. "Folder:123"): the folder browse found no marketing folder to create lists in');
+		return { id: found.folderId.id, type: 'Folder' };
+	}
+
+	/** The instance's lead partitions (GET /rest/v1/leads/partitions.json). */
+	async partitions(): Promise<Array<{ id: number; name: string }>> {
+		return await this.marketoGet<{ id: number; name: string }>('/rest/v1/leads/partitions.json');
+	}
+
+	/** A GET as the rig's API user, answered as it comes (e.g. a bulk export file). */
+	async marketoFetch(path: string, query: Record<string, string> = {}): Promise<Response> {
+		const base = this.baseUrl.replace(/\/+$/, '').replace(/\/rest$/, '');
+		const token = await fetch(`${base}/identity/oauth/token`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.credentialData.clientId, client_secret: this.credentialData.clientSecret }),
+		});
+		const { access_token: accessToken } = (await token.json()) as { access_token: string };
+		const search = new URLSearchParams(query).toString();
+		return await fetch(`${base}${path}${search ? `?${search}` : ''}`, { headers: { Authorization: `Bearer ${accessToken}` } });
 	}
 
 	/** The sandbox's request log, or undefined against a real Marketo (skip log assertions then). */

@@ -14,6 +14,7 @@ import {
 	itemsNode,
 	itemsOf,
 	itSandbox,
+	NEEDS_SANDBOX,
 	marketoNode,
 	marketoWorkflow,
 	newId,
@@ -77,11 +78,16 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 	const node = (name: string, parameters: Json, options: Parameters<typeof marketoNode>[2] = {}): NodeSpec =>
 		marketoNode(rig.credential, parameters, { ...options, name });
 
+	/** The request log of the last `runLogged` run, for the request-log test that follows it. */
+	let lastLog: RequestLogEntry[] = [];
+	/** A test of the calls a run made: skipped against a real Marketo, with the reason in its name. */
+	const itLog = itSandbox.because(NEEDS_SANDBOX.log);
 	/** Run a workflow with a clean request log; returns the run and the log of just this run. */
 	const runLogged = async (workflow: Workflow): Promise<{ result: RunResult; log: RequestLogEntry[] }> => {
 		rig.sandbox?.clearLog();
 		const result = await rig.execute(workflow);
-		return { result, log: snapshot() };
+		lastLog = snapshot();
+		return { result, log: lastLog };
 	};
 	const mustRun = async (workflow: Workflow) => {
 		const run = await runLogged(workflow);
@@ -121,18 +127,7 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 
 	/** Against a real Marketo: a folder to work in, leads to add, and the paging lists, all made by the node. */
 	async function setUpRealMarketo(): Promise<void> {
-		const given = /^(Folder|Program):(\d+)$/i.exec(process.env.MARKETO_E2E_FOLDER ?? '');
-		if (given) {
-			folder = { id: Number(given[2]), type: given[1].toLowerCase() === 'program' ? 'Program' : 'Folder' };
-		} else {
-			// the folder of any existing static list
-			const { result } = await mustRun(
-				marketoWorkflow(rig.credential, { resource: 'staticList', operation: 'getAll', returnAll: false, limit: 1 }),
-			);
-			const found = outputOf(result, 'Marketo')[0]?.folder as Folder | undefined;
-			if (!found) throw new Error('Set MARKETO_E2E_FOLDER (e.g. "Folder:123"): the instance has no static list to take a folder from');
-			folder = found;
-		}
+		folder = await rig.listFolder();
 		program = folder;
 		pagingFolder = folder;
 
@@ -314,13 +309,13 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 			});
 		});
 
-		itSandbox('Get Many with an updated-at window returns only the lists updated in it', () => {
+		itSandbox.because(NEEDS_SANDBOX.seeds)('Get Many with an updated-at window returns only the lists updated in it', () => {
 			expect(outputOf(result, 'Get Many Window').map((l) => l.id)).toEqual([1022, 1023]);
 			const window = select(log, '/rest/asset/v1/staticLists.json', 'GET').find((c) => c.query.earliestUpdatedAt !== undefined);
 			expect(window?.query).toEqual(expect.objectContaining({ earliestUpdatedAt: '2017-07-27T12:00:00Z', latestUpdatedAt: '2018-01-01T00:00:00Z' }));
 		});
 
-		it(`Get Many with Return All pages through ${PAGING_LISTS} lists (three pages of at most 200); Limit stops at the limit`, () => {
+		it('Get Many with Return All pages through more than two pages of 200 lists; Limit stops at the limit', () => {
 			const all = outputOf(result, 'Get Many Paging');
 			const names = all.map((l) => l.name);
 			expect(names).toEqual(expect.arrayContaining(pagingNames));
@@ -328,18 +323,19 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 			const limited = outputOf(result, 'Get Many Limit');
 			expect(limited).toHaveLength(250);
 			expect(limited.map((l) => l.id)).toEqual(all.slice(0, 250).map((l) => l.id));
-			rig.sandboxOnly(() => {
-				expect(all).toHaveLength(PAGING_LISTS);
-				const pages = select(log, '/rest/asset/v1/staticLists.json', 'GET').filter((c) => c.query.folder === JSON.stringify(pagingFolder));
-				// Return All: 0/200, 200/200, 400/200 (50 back, the end); Limit: 0/200, 200/50
-				expect(pages.map((p) => [Number(p.query.offset), Number(p.query.maxReturn)])).toEqual([
-					[0, 200],
-					[200, 200],
-					[400, 200],
-					[0, 200],
-					[200, 50],
-				]);
-			});
+		});
+
+		itLog(`Get Many reads the ${PAGING_LISTS} lists in three pages of at most 200, and the limit of 250 in two`, () => {
+			expect(outputOf(result, 'Get Many Paging')).toHaveLength(PAGING_LISTS);
+			const pages = select(log, '/rest/asset/v1/staticLists.json', 'GET').filter((c) => c.query.folder === JSON.stringify(pagingFolder));
+			// Return All: 0/200, 200/200, 400/200 (50 back, the end); Limit: 0/200, 200/50
+			expect(pages.map((p) => [Number(p.query.offset), Number(p.query.maxReturn)])).toEqual([
+				[0, 200],
+				[200, 200],
+				[400, 200],
+				[0, 200],
+				[200, 50],
+			]);
 		});
 	});
 
@@ -355,7 +351,7 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 			rig.sandboxOnly(() => expect(text).toMatch(/already exists/));
 		});
 
-		itSandbox("Delete of a list in use fails with Marketo's reason (709, naming what uses it)", async () => {
+		itSandbox.because(NEEDS_SANDBOX.seeds)("Delete of a list in use fails with Marketo's reason (709, naming what uses it)", async () => {
 			const { result } = await runLogged(
 				marketoWorkflow(rig.credential, { resource: 'staticList', operation: 'delete', list: rl('id', 1023) }),
 			);
@@ -365,7 +361,7 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 			expect(text).toMatch(/static list 1023/);
 		});
 
-		itSandbox('a user without Read-Write Assets gets 603 on Create, with the permission named; reads still work', async () => {
+		itSandbox.because(NEEDS_SANDBOX.users)('a user without Read-Write Assets gets 603 on Create, with the permission named; reads still work', async () => {
 			const readOnly = readOnlyCredential;
 			const { result, log } = await runLogged(
 				buildWorkflow(
@@ -419,22 +415,23 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 			({ result, log } = await mustRun(workflow));
 		});
 
-		it('Add Leads: 1,000 input items in exactly 4 calls of at most 300, every item paired with status added', () => {
+		it('Add Leads: 1,000 input items, every item paired with status added', () => {
 			const items = itemsOf(result, 'Add 1000');
 			expect(items).toHaveLength(MEMBERS);
 			items.forEach((item, i) => {
 				expect(pairedIndexes(item)).toEqual([i]);
 				expect(item.json).toEqual({ listId: lists.members.id, leadId: members()[i], status: 'added' });
 			});
-			rig.sandboxOnly((sandbox) => {
-				const adds = select(log, membersPath(lists.members.id), 'POST');
-				expect(adds.map((c) => c.recordCount)).toEqual([300, 300, 300, 100]);
-				expect(adds.every((c) => c.status === 200 && c.code === null)).toBe(true);
-				expect(sandbox.assets.memberIds(lists.members.id)).toHaveLength(MEMBERS - 2); // two removed later in the run
-			});
 		});
 
-		it('skipped records, duplicates and several ids in one item: one call, every id reported for every item that gave it', () => {
+		itLog('Add Leads sends the 1,000 ids in exactly 4 calls of at most 300', () => {
+			const adds = select(log, membersPath(lists.members.id), 'POST');
+			expect(adds.map((c) => c.recordCount)).toEqual([300, 300, 300, 100]);
+			expect(adds.every((c) => c.status === 200 && c.code === null)).toBe(true);
+			expect(rig.sandbox!.assets.memberIds(lists.members.id)).toHaveLength(MEMBERS - 2); // two removed later in the run
+		});
+
+		it('skipped records, duplicates and several ids in one item: every id reported for every item that gave it', () => {
 			const [x1, x2, x3, x4] = outsiders();
 			const items = itemsOf(result, 'Add Mixed');
 			expect(items.map((i) => pairedIndexes(i)[0])).toEqual([0, 1, 2, 3, 4, 4, 4, 5]);
@@ -451,10 +448,11 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 			const skipped = items[1].json;
 			expect(skipped).toEqual(expect.objectContaining({ listId: lists.mixed.id, reasonCode: '1004' }));
 			expect(String(skipped.reasonMessage)).toMatch(/not found/i);
-			rig.sandboxOnly(() => {
-				// sent once each: x1, bogus, x2, x3, x4
-				expect(select(log, membersPath(lists.mixed.id), 'POST').map((c) => c.recordCount)).toEqual([5]);
-			});
+		});
+
+		itLog('skipped records, duplicates and several ids in one item: one call, each id sent once', () => {
+			// x1, bogus, x2, x3, x4
+			expect(select(log, membersPath(lists.mixed.id), 'POST').map((c) => c.recordCount)).toEqual([5]);
 		});
 
 		it('Check Membership tells memberof / notmemberof per lead, and skips an unknown lead', () => {
@@ -467,20 +465,21 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 			rig.sandboxOnly(() => expect(select(log, `/rest/v1/lists/${lists.members.id}/leads/ismember.json`, 'GET').map((c) => c.recordCount)).toEqual([4, 2]));
 		});
 
-		it('Get Leads with Return All pages through 4 pages of 300 with nextPageToken; Limit stops at the limit', () => {
+		it('Get Leads with Return All returns every member in order; Limit stops at the limit', () => {
 			const all = outputOf(result, 'Get Leads All');
 			expect(all.map((l) => l.id)).toEqual(members());
 			expect(all[0]).toEqual(expect.objectContaining({ id: members()[0], email: expect.any(String), lastName: expect.any(String) }));
 			const limited = outputOf(result, 'Get Leads Limit');
 			expect(limited.map((l) => l.id)).toEqual(members().slice(0, 650));
-			rig.sandboxOnly(() => {
-				const pages = select(log, membersPath(lists.members.id), 'GET');
-				expect(pages.map((p) => Number(p.query.batchSize))).toEqual([300, 300, 300, 300, 300, 300, 50]);
-				const tokens = pages.map((p) => p.query.nextPageToken);
-				for (const i of [0, 4]) expect(tokens[i]).toBeUndefined();
-				for (const i of [1, 2, 3, 5, 6]) expect(tokens[i]).toEqual(expect.any(String));
-				expect(pages[0].query.fields).toBe('email,lastName');
-			});
+		});
+
+		itLog('Get Leads pages through 4 pages of 300 with nextPageToken, and the limit of 650 in 3', () => {
+			const pages = select(log, membersPath(lists.members.id), 'GET');
+			expect(pages.map((p) => Number(p.query.batchSize))).toEqual([300, 300, 300, 300, 300, 300, 50]);
+			const tokens = pages.map((p) => p.query.nextPageToken);
+			for (const i of [0, 4]) expect(tokens[i]).toBeUndefined();
+			for (const i of [1, 2, 3, 5, 6]) expect(tokens[i]).toEqual(expect.any(String));
+			expect(pages[0].query.fields).toBe('email,lastName');
 		});
 
 		it('Remove Leads reports removed, not a member, and lead not found; membership follows', () => {
@@ -503,19 +502,25 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 	describe('List Membership: bad input and failing calls', () => {
 		const add = (list: Json = rl('id', lists.mixed.id)) => ({ resource: 'listMembership', operation: 'add', list, leadId: '={{ $json.id }}' });
 
-		it("a lead ID that is not a number fails before any call, naming 'Lead ID' and the value", async () => {
-			const { result, log } = await runLogged(marketoWorkflow(rig.credential, add(), { items: [{ id: leadIds[0] }, { id: 'abc' }] }));
+		it("a lead ID that is not a number fails, naming 'Lead ID' and the value", async () => {
+			const { result } = await runLogged(marketoWorkflow(rig.credential, add(), { items: [{ id: leadIds[0] }, { id: 'abc' }] }));
 			const text = failure(result, 'Marketo');
 			expect(text).toMatch(/'Lead ID' must be a Marketo ID/);
 			expect(text).toMatch(/"abc"/);
-			rig.sandboxOnly(() => expect(log.filter((e) => e.path.startsWith('/rest/v1/lists/'))).toHaveLength(0));
 		});
 
-		it("an empty lead ID fails before any call, naming 'Lead ID'", async () => {
-			const { result, log } = await runLogged(marketoWorkflow(rig.credential, add(), { items: [{ id: leadIds[0] }, { id: '' }] }));
+		itLog('… and before any call', () => {
+			expect(lastLog.filter((e) => e.path.startsWith('/rest/v1/lists/'))).toHaveLength(0);
+		});
+
+		it("an empty lead ID fails, naming 'Lead ID'", async () => {
+			const { result } = await runLogged(marketoWorkflow(rig.credential, add(), { items: [{ id: leadIds[0] }, { id: '' }] }));
 			const text = failure(result, 'Marketo');
 			expect(text).toMatch(/'Lead ID' is empty/);
-			rig.sandboxOnly(() => expect(log.filter((e) => e.path.startsWith('/rest/v1/lists/'))).toHaveLength(0));
+		});
+
+		itLog('… and before any call', () => {
+			expect(lastLog.filter((e) => e.path.startsWith('/rest/v1/lists/'))).toHaveLength(0);
 		});
 
 		it('an unknown list fails with Marketo 1013, naming the list', async () => {

@@ -13,7 +13,7 @@
  */
 import type { MarketoSandbox } from '../../sandbox';
 import type { RequestLogEntry } from '../../sandbox/log';
-import { AGAINST_REAL_MARKETO, CREDENTIAL_TYPE, E2eRig, buildWorkflow, marketoNode, waitFor, type StartedN8n, type Workflow } from './rig';
+import { CREDENTIAL_TYPE, E2eRig, NEEDS_SANDBOX, buildWorkflow, describeSandbox, marketoNode, waitFor, type StartedN8n, type Workflow } from './rig';
 
 const TRIGGER_TYPE = 'n8n-nodes-marketo.marketoTrigger';
 const CLIENT_ID = 'sandbox-client-id';
@@ -60,7 +60,7 @@ async function finishedExport(sb: MarketoSandbox): Promise<string> {
 
 const BATCH_STATUS = /^\/bulk\/v1\/leads\/batch\/(\d+)\.json$/;
 
-(AGAINST_REAL_MARKETO ? describe.skip : describe)('Marketo Trigger poll by poll (sandbox only: forgets a batch, shifts its clock, counts calls)', () => {
+describeSandbox(`${NEEDS_SANDBOX.data} (forgets a batch, runs its clock 5 minutes behind), ${NEEDS_SANDBOX.log}`)('Marketo Trigger poll by poll', () => {
 	let rig: E2eRig;
 	let sb: MarketoSandbox;
 	let n8n: StartedN8n | undefined;

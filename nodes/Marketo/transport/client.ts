@@ -7,8 +7,9 @@ import { REQUEST_TIMEOUT_MS, systemClock } from './http';
 import { fetchToken } from './identity';
 import { limiterFor } from './limiter';
 import type { RateLimiter } from './limiter';
-import { encodeQuery, isStreamedMessage, readResponse, readStreamedMessage } from './response';
+import { encodeQuery, readResponse } from './response';
 import type { Failure } from './response';
+import { streamedAnswer } from './streamed';
 import { TokenCache, tokenKey } from './token';
 import type { ClientOptions, MarketoEnvelope, MarketoRequest, MarketoSettings, RawResponse, RetryPolicy } from './types';
 import { DEFAULT_RETRY } from './types';
@@ -111,13 +112,15 @@ export class MarketoClient {
 			let response: HttpResponse | undefined;
 			let failure: Failure | undefined;
 			let dropped: unknown;
+			let slotHandedOver = false;
 			const sentAt = this.clock.now();
 			try {
 				response = await this.sender(this.buildHttpRequest(request, token));
-				if (request.expect === 'stream' && isStreamedMessage(response)) {
-					// Marketo answers 601/602/606/611 on file endpoints too, with HTTP 200 and a JSON envelope: read it
-					// as text so the envelope rules (token refresh, retries, errors) apply instead of saving it as the file
-					response = { ...response, body: await readStreamedMessage(response.body) };
+				if (request.expect === 'stream') {
+					// a file keeps the slot until its body has arrived; Marketo's envelope (601/602/606/611 come on file
+					// endpoints too) is told by the body and read as text, so the envelope rules apply to it
+					slotHandedOver = true;
+					response = await streamedAnswer(response, release);
 				}
 			} catch (error) {
 				if (!isDroppedConnection(error)) {
@@ -127,7 +130,7 @@ export class MarketoClient {
 				}
 				dropped = error;
 			} finally {
-				release();
+				if (!slotHandedOver) release();
 			}
 
 			if (response) {

@@ -29,7 +29,7 @@ export class RateLimiter {
 		private readonly clock: Clock,
 	) {}
 
-	/** Waits for a slot; returns the function that frees it (call it when the response has arrived). */
+	/** Waits for a slot; returns the function that frees it (call it when the answer has arrived: for a streamed file, its last byte, see streamed.ts). Calling it again does nothing. */
 	async acquire(): Promise<() => void> {
 		for (;;) {
 			const now = this.clock.now();

@@ -35,33 +35,6 @@ export function parseJson(text: string): unknown {
 	}
 }
 
-/** A streamed answer that is not a file: an error status, or JSON (Marketo's envelope on a file endpoint). */
-export function isStreamedMessage(response: HttpResponse): boolean {
-	const contentType = String(response.headers['content-type'] ?? '');
-	return response.statusCode < 200 || response.statusCode >= 300 || /json/i.test(contentType);
-}
-
-/** Such a message is short: read up to 64 KB of it as text, and let go of the rest (the socket is freed). */
-export async function readStreamedMessage(body: unknown): Promise<string> {
-	const stream = body as (AsyncIterable<Buffer | string> & { destroy?: () => void }) | undefined;
-	if (!stream || typeof stream !== 'object' || !(Symbol.asyncIterator in stream)) return bodyText(body);
-	const chunks: Buffer[] = [];
-	let size = 0;
-	try {
-		for await (const chunk of stream) {
-			const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-			chunks.push(buffer);
-			size += buffer.length;
-			if (size >= 65_536) break;
-		}
-	} catch {
-		// a message cut short is still worth reporting as far as it came
-	} finally {
-		stream.destroy?.();
-	}
-	return Buffer.concat(chunks).toString('utf8');
-}
-
 export function bodyText(body: unknown): string {
 	if (typeof body === 'string') return body;
 	if (Buffer.isBuffer(body)) return body.toString('utf8');
@@ -76,21 +49,17 @@ export function readResponse(request: MarketoRequest, response: HttpResponse): R
 	const expect = request.expect ?? 'envelope';
 
 	if (expect !== 'envelope' && status >= 200 && status < 300) {
-		// a streamed file stays a stream; a streamed answer read as text (see isStreamedMessage) is JSON
+		// a streamed file stays a stream (streamed.ts has read Marketo's envelope as text)
 		if (expect === 'stream' && typeof response.body !== 'string') {
 			return { ok: true, response: { statusCode: status, headers: response.headers, body: response.body } };
 		}
-		// files are plain text, but Marketo may still answer an envelope with an error
+		// a file, whatever its Content-Type, unless the body is Marketo's envelope with an error
 		const text = bodyText(response.body);
 		const envelope = text.trimStart().startsWith('{') ? (parseJson(text) as MarketoEnvelope | undefined) : undefined;
 		if (envelope && envelope.success === false && Array.isArray(envelope.errors)) {
 			return { ok: false, failure: envelopeFailure(envelope) };
 		}
-		if (expect === 'text') return { ok: true, response: { statusCode: status, headers: response.headers, body: text } };
-		return {
-			ok: false,
-			failure: { code: 'HTTP 200', message: `Marketo answered JSON instead of a file: ${text.slice(0, 120)}`, httpStatus: status },
-		};
+		return { ok: true, response: { statusCode: status, headers: response.headers, body: text } };
 	}
 
 	const text = bodyText(response.body);

@@ -37,4 +37,15 @@ describe('Import Leads after Marketo accepted the job', () => {
 		expect(error.message).toMatch(/Marketo error 603/);
 		expect(error.description).toMatch(/Marketo already accepted import batch \d+ of this run; it imports regardless/);
 	});
+
+	it('Marketo took the upload and the connection dropped: not sent again, each input item reported as of unknown outcome', async () => {
+		sandbox().injectFault({ method: 'POST', path: '/bulk/v1/leads.json', kind: 'dropAfterHandling', times: 1 });
+		const output = await run(importItems, items, { continueOnFail: true });
+		expect(calls('/bulk/v1/leads.json', 'POST')).toHaveLength(1);
+		expect(output.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		for (const item of jsonOf(output)) {
+			expect(item).toMatchObject({ kind: 'importJob', outcome: 'unknown', error: expect.stringMatching(/^Marketo may or may not have received part 1 of 1/) });
+			expect(item.errorDescription).toMatch(/Check in Marketo whether these leads were created or updated/);
+		}
+	});
 });

@@ -30,7 +30,9 @@ async function createAndRun(api: Api, body: unknown) {
 describe('bulk lead export', () => {
 	let api: Api;
 	beforeEach(async () => {
-		api = await startSandbox({ seedLeads: 50, timeScale: 0.02, limits: { rateLimitCalls: 100000 } });
+		// jobs stay Queued 2 s and Processing 2 s (scaled 100 s phases): the "already queued" check runs inside that
+		// even on a loaded machine, where 20 ms phases let the job finish first
+		api = await startSandbox({ seedLeads: 50, timeScale: 0.02, bulk: { minPhaseMs: 100_000 }, limits: { rateLimitCalls: 100000 } });
 	});
 	afterEach(async () => api.stop());
 

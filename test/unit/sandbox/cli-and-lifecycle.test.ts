@@ -24,9 +24,35 @@ describe('cli options', () => {
 		expect(() => parseArgs(['--export-end-inclusive', 'maybe'], {})).toThrow(/true or false/);
 	});
 
+	it('--fresh (or SANDBOX_FRESH=1) starts like a fresh instance, with no seeded leads unless --seed says so', () => {
+		expect(parseArgs(['--fresh'], {})).toMatchObject({ fresh: true, seedLeads: 0 });
+		expect(parseArgs(['--fresh', '--seed', '7'], {})).toMatchObject({ fresh: true, seedLeads: 7 });
+		expect(parseArgs([], { SANDBOX_FRESH: '1' })).toMatchObject({ fresh: true });
+		expect(parseArgs([], {})).toMatchObject({ fresh: false });
+	});
+
 	it('rejects unknown options and bad numbers', () => {
 		expect(() => parseArgs(['--bogus', '1'], {})).toThrow(/unknown option/);
 		expect(() => parseArgs(['--port', 'x'], {})).toThrow(/non-negative number/);
+	});
+});
+
+describe('a fresh sandbox', () => {
+	it('has one partition (Default), only the Marketing Activities folder, no static lists, and takes a new list in that folder', async () => {
+		const api = await startSandbox({ fresh: true });
+		try {
+			expect((await api.get('/rest/v1/leads/partitions.json')).result.map((p: { name: string }) => p.name)).toEqual(['Default']);
+			const folders = (await api.get('/rest/asset/v1/folders.json', { maxDepth: 2 })).result;
+			expect(folders.map((f: { name: string; isSystem: boolean }) => [f.name, f.isSystem])).toEqual([['Marketing Activities', true]]);
+			const lists = await api.get('/rest/asset/v1/staticLists.json');
+			expect(lists.success).toBe(true);
+			expect(lists.result ?? []).toEqual([]);
+			expect(api.sb.stats().leads).toBe(0);
+			const created = await api.call('POST', '/rest/asset/v1/staticLists.json', { form: { folder: JSON.stringify({ id: 12, type: 'Folder' }), name: 'first list' } });
+			expect(created.body).toMatchObject({ success: true, result: [expect.objectContaining({ name: 'first list', folder: { id: 12, type: 'Folder' } })] });
+		} finally {
+			await api.stop();
+		}
 	});
 });
 

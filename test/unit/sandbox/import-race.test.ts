@@ -24,8 +24,11 @@ describe('import jobs that may run at the same time', () => {
 
 	it('each creates the lead of a new email both hold: two leads (concurrentImports, the default)', async () => {
 		api = await startSandbox({ timeScale: 0.02 });
+		// no job starts until both are uploaded (the sandbox reads its limits at every tick)
+		api.sb.options.limits.importProcessing = 0;
 		const first = await upload(api, 'email,firstName\nnew@example.com,Ann\nonly1@example.com,One\n');
 		const second = await upload(api, 'email,firstName\nNEW@example.com,Anna\nonly2@example.com,Two\n');
+		api.sb.options.limits.importProcessing = 2;
 		expect([await finished(api, first), await finished(api, second)]).toEqual(['Complete', 'Complete']);
 		expect(api.sb.leads.findBy('email', 'new@example.com')).toHaveLength(2);
 		expect(api.sb.leads.findBy('email', 'only1@example.com')).toHaveLength(1);
@@ -42,8 +45,10 @@ describe('import jobs that may run at the same time', () => {
 
 	it('with concurrentImports false every row sees every lead created before it', async () => {
 		api = await startSandbox({ timeScale: 0.02, concurrentImports: false });
+		api.sb.options.limits.importProcessing = 0;
 		const first = await upload(api, 'email,firstName\nnew@example.com,Ann\n');
 		const second = await upload(api, 'email,firstName\nnew@example.com,Anna\n');
+		api.sb.options.limits.importProcessing = 2;
 		await finished(api, first);
 		await finished(api, second);
 		expect(api.sb.leads.findBy('email', 'new@example.com')).toHaveLength(1);

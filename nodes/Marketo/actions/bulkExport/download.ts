@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { isDroppedConnection } from '../../transport';
+import { isDroppedConnection, readableClassOf } from '../../transport';
 import { DelimitedParser } from '../shared/csv';
 
 /**
@@ -268,26 +268,14 @@ export async function drain(source: AsyncIterable<Buffer>): Promise<number> {
 /** The stream type n8n's binary store takes (Node's Readable, which a community node may not import). */
 export type BinaryStream = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
 
-interface ReadableClass {
-	from(iterable: AsyncIterable<Buffer>, options?: { objectMode?: boolean }): BinaryStream;
-}
-
 /**
  * A Node Readable over `source`, for `prepareBinaryData`, which writes a stream to n8n's binary store (a file in
  * filesystem mode) chunk by chunk. Node's `stream` module may not be imported by a community node, so the
- * Readable class is taken from a stream n8n itself handed us (the HTTP answer): walking up its prototypes to the
- * class named Readable. Undefined when `like` is not a Node stream.
+ * Readable class is the one of a stream n8n itself handed us (the HTTP answer). Undefined when `like` is not a
+ * Node stream.
  */
 export function readableFrom(like: unknown, source: AsyncIterable<Buffer>): BinaryStream | undefined {
-	let proto: unknown = like && typeof like === 'object' ? Object.getPrototypeOf(like) : undefined;
-	while (proto) {
-		const ctor = (proto as { constructor?: { name?: string; from?: unknown } }).constructor;
-		if (ctor?.name === 'Readable' && typeof ctor.from === 'function') {
-			return (ctor as unknown as ReadableClass).from(source, { objectMode: false });
-		}
-		proto = Object.getPrototypeOf(proto);
-	}
-	return undefined;
+	return readableClassOf(like)?.from(source, { objectMode: false }) as BinaryStream | undefined;
 }
 
 /** Collects a byte source into one Buffer (when no stream class is at hand). */

@@ -1,0 +1,218 @@
+import type { HttpResponse } from './http';
+import { parseJson } from './response';
+
+/**
+ * Streamed answers (export files). Three rules:
+ * - Marketo's error envelope is told by the body (a JSON object with success:false and errors), never by the
+ *   Content-Type: Adobe declares application/json for file.json and failures.json, so a file may come with it.
+ * - The call keeps its place among the instance's concurrent calls until the body has arrived (or broke off, or was
+ *   let go of): Marketo counts a download until its last byte, not until its headers.
+ * - Bytes are taken in as they arrive, up to READ_AHEAD_BYTES ahead of the reader, so that a connection cut before
+ *   anyone reads still leaves the bytes received, and the download goes on from there (Range) instead of from 0.
+ */
+
+/** Bytes taken in ahead of the reader, at most; beyond that the connection waits for the reader. */
+const READ_AHEAD_BYTES = 1_048_576;
+/** An error envelope is short: a body starting with `{` and longer than this is a file. */
+const ENVELOPE_MAX_BYTES = 65_536;
+
+type Chunk = Buffer | string | Uint8Array;
+type Source = AsyncIterable<Chunk> & { destroy?: (error?: Error) => void };
+
+/** The stream classes n8n hands over are Node's; a community node may not import Node's `stream` module. */
+interface ReadableLike {
+	readonly readableLength: number;
+	push(chunk: Buffer | null): boolean;
+	destroy(error?: Error): void;
+}
+type ReadableClass = (new (options: {
+	read: () => void;
+	destroy: (error: Error | null, callback: (error?: Error | null) => void) => void;
+}) => ReadableLike) & { from(iterable: AsyncIterable<Buffer>, options?: { objectMode?: boolean }): unknown };
+
+/** The class named Readable among the prototypes of `like` (a Node stream n8n handed us), if any. */
+export function readableClassOf(like: unknown): ReadableClass | undefined {
+	let proto: unknown = like && typeof like === 'object' ? Object.getPrototypeOf(like) : undefined;
+	while (proto) {
+		const ctor = (proto as { constructor?: { name?: string; from?: unknown } }).constructor;
+		if (ctor?.name === 'Readable' && typeof ctor.from === 'function') return ctor as unknown as ReadableClass;
+		proto = Object.getPrototypeOf(proto);
+	}
+	return undefined;
+}
+
+function isSource(body: unknown): body is Source {
+	return !!body && typeof body === 'object' && Symbol.asyncIterator in body;
+}
+
+function toBuffer(chunk: Chunk): Buffer {
+	return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+}
+
+/** A streamed body as it arrives: a queue filled from the connection, read by whoever takes the file. */
+class ArrivingBody {
+	private readonly queue: Buffer[] = [];
+	private queued = 0;
+	private ended = false;
+	private failure: Error | undefined;
+	private abandoned = false;
+	private waiters: Array<() => void> = [];
+
+	constructor(
+		private readonly source: Source,
+		private readonly done: () => void,
+	) {
+		void this.pump();
+	}
+
+	private notify(): void {
+		const waiters = this.waiters;
+		this.waiters = [];
+		for (const wake of waiters) wake();
+	}
+
+	private async changed(): Promise<void> {
+		await new Promise<void>((resolve) => this.waiters.push(resolve));
+	}
+
+	private get settled(): boolean {
+		return this.ended || this.failure !== undefined || this.abandoned;
+	}
+
+	private async pump(): Promise<void> {
+		try {
+			const iterator = this.source[Symbol.asyncIterator]();
+			for (;;) {
+				if (this.abandoned) return;
+				if (this.queued >= READ_AHEAD_BYTES) {
+					await this.changed();
+					continue;
+				}
+				const next = await iterator.next();
+				if (next.done) break;
+				const chunk = toBuffer(next.value);
+				this.queue.push(chunk);
+				this.queued += chunk.length;
+				this.notify();
+			}
+			this.ended = true;
+		} catch (error) {
+			this.failure = error instanceof Error ? error : new Error(`connection dropped (${String(error)})`);
+		} finally {
+			this.done();
+			this.notify();
+		}
+	}
+
+	/** Stops taking bytes in and closes the connection (the reader let go before the end). */
+	abandon(): void {
+		if (this.settled) return;
+		this.abandoned = true;
+		this.source.destroy?.();
+		this.done();
+		this.notify();
+	}
+
+	/** The bytes received so far, once there are `bytes` of them or the body has settled. */
+	async peek(bytes: number): Promise<Buffer> {
+		while (this.queued < bytes && !this.settled) await this.changed();
+		return Buffer.concat(this.queue);
+	}
+
+	/** Whether the whole body has arrived. */
+	get complete(): boolean {
+		return this.ended;
+	}
+
+	/** The next piece: a Buffer, `null` at the end; throws where the connection broke off. */
+	async next(): Promise<Buffer | null> {
+		for (;;) {
+			const chunk = this.queue.shift();
+			if (chunk) {
+				this.queued -= chunk.length;
+				this.notify();
+				return chunk;
+			}
+			if (this.failure) throw this.failure;
+			if (this.ended || this.abandoned) return null;
+			await this.changed();
+		}
+	}
+
+	/** The body for the reader: a Node Readable when the source was one (n8n's binary store takes those). */
+	reader(): AsyncIterable<Buffer> {
+		const Readable = readableClassOf(this.source);
+		if (Readable) {
+			const stream: ReadableLike = new Readable({
+				read: () => {
+					this.next().then(
+						(chunk) => stream.push(chunk),
+						// a destroyed stream drops what it holds: the break is told only once every byte before it was read
+						// (an empty push asks to be called again on the next read)
+						(error: Error) => (stream.readableLength > 0 ? stream.push(Buffer.alloc(0)) : stream.destroy(error)),
+					);
+				},
+				destroy: (error, callback) => {
+					this.abandon();
+					callback(error);
+				},
+			});
+			return stream as unknown as AsyncIterable<Buffer>;
+		}
+		return Object.assign(this.chunks(), { destroy: () => this.abandon() });
+	}
+
+	private async *chunks(): AsyncGenerator<Buffer> {
+		try {
+			for (let chunk = await this.next(); chunk; chunk = await this.next()) yield chunk;
+		} finally {
+			this.abandon();
+		}
+	}
+}
+
+/** Marketo's error envelope, when `text` is one. */
+function isEnvelope(text: string): boolean {
+	const json = parseJson(text) as { success?: unknown; errors?: unknown } | undefined;
+	return !!json && typeof json === 'object' && json.success === false && Array.isArray(json.errors);
+}
+
+/** Such a message is short: up to 64 KB of it as text; the rest is let go of (the socket is freed). */
+async function messageText(body: ArrivingBody): Promise<string> {
+	const text = (await body.peek(ENVELOPE_MAX_BYTES)).toString('utf8');
+	body.abandon();
+	return text;
+}
+
+/**
+ * Settles a streamed answer. An error status, or Marketo's envelope on a 2xx, becomes text (read by the envelope
+ * rules: token refresh, retries, errors). Anything else is the file: a stream with every byte, the first ones
+ * included. `release` (the concurrency place) is called when the body has arrived, broke off or was let go of.
+ */
+export async function streamedAnswer(response: HttpResponse, release: () => void): Promise<HttpResponse> {
+	if (!isSource(response.body)) {
+		release();
+		return response;
+	}
+	const body = new ArrivingBody(response.body, release);
+	let answered = false;
+	try {
+		const answer = await settle(response, body);
+		answered = true;
+		return answer;
+	} finally {
+		if (!answered) body.abandon();
+	}
+}
+
+async function settle(response: HttpResponse, body: ArrivingBody): Promise<HttpResponse> {
+	if (response.statusCode < 200 || response.statusCode >= 300) return { ...response, body: await messageText(body) };
+	// a file's first byte is rarely `{`; an envelope is all there within 64 KB
+	const start = (await body.peek(1)).toString('utf8').trimStart();
+	const head = start === '' && !body.complete ? (await body.peek(ENVELOPE_MAX_BYTES)).toString('utf8').trimStart() : start;
+	if (head.startsWith('{')) {
+		const text = (await body.peek(ENVELOPE_MAX_BYTES)).toString('utf8');
+		if (body.complete && isEnvelope(text)) return { ...response, body: text };
+	}
+	return { ...response, body: body.reader() };
+}
