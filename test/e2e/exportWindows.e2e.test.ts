@@ -11,7 +11,9 @@ import {
 	E2eRig,
 	errorOf,
 	itemsOf,
+	describeSandbox,
 	itSandbox,
+	NEEDS_SANDBOX,
 	marketoNode,
 	outputOf,
 	pairedIndexes,
@@ -42,7 +44,7 @@ function counts(values: string[]): Map<string, number> {
 	return seen;
 }
 
-describe('Export Leads over windows cut into pieces, in a real n8n', () => {
+describeSandbox(NEEDS_SANDBOX.data)('Export Leads over windows cut into pieces, in a real n8n', () => {
 	let rig: E2eRig;
 	/** the export window: 70 days, whole seconds */
 	const start = Math.floor((Date.now() - 80 * DAY) / SECOND) * SECOND;
@@ -52,18 +54,18 @@ describe('Export Leads over windows cut into pieces, in a real n8n', () => {
 
 	beforeAll(async () => {
 		rig = await E2eRig.create({ sandbox: { timeScale: 0.05, seedLeads: 0, bulk: { minPhaseMs: 20_000 } } });
-		if (!rig.sandbox) return;
+		const sandbox = rig.sandbox!;
 		// both ends of the window, and each 30- and 31-day mark with the seconds on either side
 		const marks = [start, end];
 		for (const days of [30, 31, 60, 62]) for (const offset of [-SECOND, 0, SECOND]) marks.push(start + days * DAY + offset);
 		for (const at of marks) {
 			const email = `boundary-${at}@example.com`;
-			rig.sandbox.leads.create({ email, firstName: 'Boundary' }, 1, at);
+			sandbox.leads.create({ email, firstName: 'Boundary' }, 1, at);
 			placed.set(email, at);
 		}
 		// outside the window
-		rig.sandbox.leads.create({ email: 'before@example.com' }, 1, start - SECOND);
-		rig.sandbox.leads.create({ email: 'after@example.com' }, 1, end + SECOND);
+		sandbox.leads.create({ email: 'before@example.com' }, 1, start - SECOND);
+		sandbox.leads.create({ email: 'after@example.com' }, 1, end + SECOND);
 	});
 
 	afterAll(async () => {
