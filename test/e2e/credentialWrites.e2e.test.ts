@@ -10,10 +10,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-import { normalizeBaseUrl } from '../../nodes/Marketo/transport';
 import {
 	buildWorkflow,
-	CREDENTIAL_TYPE,
+	httpRequestNode,
 	describeFailure,
 	E2eRig,
 	itemsOf,
@@ -58,19 +57,7 @@ function writes(rig: E2eRig): number {
  * with its Batching option as Marketo requires (5 calls at a time, 100 per 20 s: all at once would meet 615/606).
  */
 function partitionsPerItem(rig: E2eRig, count: number): Workflow {
-	const request: NodeSpec = {
-		name: 'HTTP Request',
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		parameters: {
-			method: 'GET',
-			url: `${normalizeBaseUrl(rig.baseUrl)}${PARTITIONS}`,
-			authentication: 'predefinedCredentialType',
-			nodeCredentialType: CREDENTIAL_TYPE,
-			options: { batching: { batch: { batchSize: 5, batchInterval: 1000 } } },
-		},
-		credentials: { [CREDENTIAL_TYPE]: { id: rig.credential.id, name: rig.credential.name } },
-	};
+	const request = httpRequestNode(rig, PARTITIONS, { batching: { batch: { batchSize: 5, batchInterval: 1000 } } });
 	// the items come from Edit Fields and Split Out, not a Code node: no wait for n8n's task runner on a loaded machine
 	const numbers: NodeSpec = {
 		name: 'Numbers',

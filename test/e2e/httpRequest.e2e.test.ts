@@ -4,26 +4,13 @@
  * (preAuthentication), sends it as a Bearer header, keeps it with its expiry in the stored credential so that the
  * next execution reuses it, and replaces it once it is about to expire.
  */
-import { normalizeBaseUrl } from '../../nodes/Marketo/transport';
-import { buildWorkflow, CREDENTIAL_TYPE, describeFailure, describeSandbox, E2eRig, itemsOf, NEEDS_SANDBOX, type NodeSpec, type Workflow } from './rig';
+import { buildWorkflow, describeFailure, describeSandbox, E2eRig, httpRequestNode, itemsOf, NEEDS_SANDBOX, type Workflow } from './rig';
 
 const PARTITIONS = '/rest/v1/leads/partitions.json';
 const TOKEN = '/identity/oauth/token';
 
 function partitionsRequest(rig: E2eRig): Workflow {
-	const node: NodeSpec = {
-		name: 'HTTP Request',
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		parameters: {
-			method: 'GET',
-			url: `${normalizeBaseUrl(rig.baseUrl)}${PARTITIONS}`,
-			authentication: 'predefinedCredentialType',
-			nodeCredentialType: CREDENTIAL_TYPE,
-			options: {},
-		},
-		credentials: { [CREDENTIAL_TYPE]: { id: rig.credential.id, name: rig.credential.name } },
-	};
+	const node = httpRequestNode(rig, PARTITIONS);
 	return buildWorkflow('HTTP Request with the Marketo API credential', [node]);
 }
 

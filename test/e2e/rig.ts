@@ -17,6 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 
+import { normalizeBaseUrl } from '../../nodes/Marketo/transport';
 import type { MarketoSandbox, SandboxOptions } from '../../sandbox';
 
 export const REPO_DIR = resolve(__dirname, '..', '..');
@@ -339,6 +340,23 @@ export function marketoNode(
 	if (options.onError) node.onError = options.onError;
 	if (options.alwaysOutputData) node.alwaysOutputData = true;
 	return node;
+}
+
+/** n8n's own HTTP Request node (v4.2) calling `GET <path>` on the rig's Marketo with the Marketo API credential. */
+export function httpRequestNode(rig: E2eRig, path: string, options: Record<string, unknown> = {}): NodeSpec {
+	return {
+		name: 'HTTP Request',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'GET',
+			url: `${normalizeBaseUrl(rig.baseUrl)}${path}`,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: CREDENTIAL_TYPE,
+			options,
+		},
+		credentials: { [CREDENTIAL_TYPE]: { id: rig.credential.id, name: rig.credential.name } },
+	};
 }
 
 /**

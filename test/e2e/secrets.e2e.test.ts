@@ -12,10 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { normalizeBaseUrl } from '../../nodes/Marketo/transport';
 import {
 	buildWorkflow,
-	CREDENTIAL_TYPE,
+	httpRequestNode,
 	E2eRig,
 	itemsNode,
 	itSandbox,
@@ -181,21 +180,7 @@ describe('Client secret and access tokens stay out of n8n output, logs, saved ex
 					node('Jobs', { resource: 'bulkExport', operation: 'getManyJobs', statuses: ['Canceled'], returnAll: true }),
 				],
 				// last, so that the injected 601 hits the Marketo node: the credential in n8n's HTTP Request node
-				[
-					{
-						name: 'HTTP Request',
-						type: 'n8n-nodes-base.httpRequest',
-						typeVersion: 4.2,
-						parameters: {
-							method: 'GET',
-							url: `${normalizeBaseUrl(rig.baseUrl)}/rest/v1/leads/partitions.json`,
-							authentication: 'predefinedCredentialType',
-							nodeCredentialType: CREDENTIAL_TYPE,
-							options: {},
-						},
-						credentials: { [CREDENTIAL_TYPE]: { id: rig.credential.id, name: rig.credential.name } },
-					},
-				],
+				[httpRequestNode(rig, '/rest/v1/leads/partitions.json')],
 			),
 		);
 		if (!result.ok) throw new Error(`"every operation" failed: ${result.error?.message}\n${result.stderr.slice(-3000)}`);
