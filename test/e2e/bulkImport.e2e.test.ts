@@ -44,7 +44,11 @@ function fileNode(name: string, fileName: string, mimeType: string, text: string
 describe('Marketo Bulk Import in a real n8n', () => {
 	let rig: E2eRig;
 	const tag = uniqueName('bulk').toLowerCase();
-	const email = (key: string | number) => `${tag}-${key}@example.com`;
+	const email = (key: string | number) => {
+		const address = `${tag}-${key}@example.com`;
+		rig?.removeLeadsAfterwards([address]);
+		return address;
+	};
 	let failingBatchId = 0;
 
 	const log = (): RequestLogEntry[] => rig.requestLog() ?? [];
@@ -252,6 +256,7 @@ describe('Marketo Bulk Import in a real n8n', () => {
 
 	it('splits more than 10 MB of input items into several jobs on row boundaries and says which rows went where', async () => {
 		const count = 45_000;
+		rig.removeLeadsAfterwards(Array.from({ length: count }, (_, i) => `${tag}-big-${i}@example.com`));
 		const make = `(i) => ({ email: '${tag}-big-' + i + '@example.com', firstName: 'Big', lastName: 'Lead ' + i, address: 'x'.repeat(200) + ', "quoted", ' + i })`;
 		const result = await ok(
 			buildWorkflow('import > 10 MB', [generatedItemsNode('Many', count, make), marketoNode(rig.credential, importParams({ options: { outputRows: false } }), { name: 'Import' })]),

@@ -76,6 +76,7 @@ describe('Marketo leads and lead partitions in a real n8n', () => {
 	});
 
 	it(`Lead > Create or Update creates ${LEADS} leads, one status per item`, async () => {
+		rig.removeLeadsAfterwards(Array.from({ length: LEADS }, (_, i) => emailOf(i)));
 		const result = await ok(
 			marketoWorkflow(
 				rig.credential,
@@ -99,6 +100,7 @@ describe('Marketo leads and lead partitions in a real n8n', () => {
 
 	it('Lead > Create or Update batches across items and reports created, updated and skipped per record', async () => {
 		const fresh = `${tag}-fresh@example.com`;
+		rig.removeLeadsAfterwards([fresh]);
 		const workflow = buildWorkflow(
 			'upsert mixed',
 			[

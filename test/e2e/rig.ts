@@ -616,6 +616,8 @@ export class E2eRig {
 	readonly executeTimes: number[] = [];
 	private readonly options: RigOptions;
 	private readonly started: StartedN8n[] = [];
+	/** e-mail addresses of leads the tests made, removed from a real Marketo when the file ends */
+	private readonly leadsToRemove = new Set<string>();
 
 	private constructor(options: RigOptions) {
 		this.options = options;
@@ -837,8 +839,24 @@ export class E2eRig {
 		if (this.sandbox) return assertions(this.sandbox);
 	}
 
+	/**
+	 * Leads (by e-mail) a test makes through the node, to be deleted from a real Marketo when the file ends (the sandbox
+	 * goes away with its data). A bulk import leaves no other trace to find them by.
+	 */
+	removeLeadsAfterwards(emails: Iterable<string>): void {
+		for (const email of emails) this.leadsToRemove.add(email.toLowerCase());
+	}
+
+	private async removeRecordedLeads(): Promise<void> {
+		const removed = await deleteLeadsByEmail(this.baseUrl, this.credentialData, [...this.leadsToRemove]);
+		process.stderr.write(`[e2e] removed ${removed} leads this file made from ${this.baseUrl}\n`);
+	}
+
 	/** Stop started n8n processes and the sandbox; remove the temp folder (kept when E2E_KEEP=1). */
 	async dispose(): Promise<void> {
+		if (!this.sandbox && this.leadsToRemove.size > 0) {
+			await this.removeRecordedLeads().catch((error: Error) => process.stderr.write(`[e2e] could not remove this file's leads: ${error.message}\n`));
+		}
 		if (this.executeTimes.length > 0) {
 			const sorted = [...this.executeTimes].sort((a, b) => a - b);
 			process.stderr.write(
@@ -854,6 +872,42 @@ export class E2eRig {
 			rmSync(this.workDir, { recursive: true, force: true });
 		}
 	}
+}
+
+/**
+ * Deletes leads by e-mail from a Marketo instance (the tests' own leads, at the end of a file against a real Marketo):
+ * looked up 100 e-mails per call (the URI stays under Marketo's 8 KB), deleted 300 ids per call, one call at a time,
+ * waiting out 606/615. Returns how many leads were deleted.
+ */
+export async function deleteLeadsByEmail(baseUrl: string, user: { clientId: string; clientSecret: string }, emails: string[]): Promise<number> {
+	const base = baseUrl.replace(/\/+$/, '').replace(/\/rest$/, '');
+	const tokenAnswer = await fetch(`${base}/identity/oauth/token`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: user.clientId, client_secret: user.clientSecret }),
+	});
+	const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
+	type Answer = { success: boolean; result?: Array<{ id: number }>; errors?: Array<{ code: string }> };
+	const call = async (path: string, init: RequestInit = {}): Promise<Answer> => {
+		for (;;) {
+			const answer = await fetch(`${base}${path}`, { ...init, headers: { ...init.headers, Authorization: `Bearer ${token}` } });
+			const body = (await answer.json()) as Answer;
+			const code = body.errors?.[0]?.code;
+			if (code !== '606' && code !== '615') return body;
+			await new Promise((resolve) => setTimeout(resolve, code === '606' ? 20_000 : 1_000));
+		}
+	};
+	const ids: number[] = [];
+	for (let i = 0; i < emails.length; i += 100) {
+		const query = new URLSearchParams({ filterType: 'email', filterValues: emails.slice(i, i + 100).join(','), fields: 'id' });
+		const found = await call(`/rest/v1/leads.json?${query}`);
+		ids.push(...(found.result ?? []).map((lead) => lead.id));
+	}
+	for (let i = 0; i < ids.length; i += 300) {
+		const input = ids.slice(i, i + 300).map((id) => ({ id }));
+		await call('/rest/v1/leads/delete.json', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ input }) });
+	}
+	return ids.length;
 }
 
 /** n8n's output of a failed run, for assertion messages. */
