@@ -2,7 +2,7 @@
  * Helpers for e2e tests that check files the node downloads: reading a node's binary back into the run data, and
  * fetching the same file straight from the sandbox as the credential's API user, to compare bytes.
  */
-import { codeNode, type E2eRig, outputOf, type RunResult } from './rig';
+import { codeNode, type E2eRig, fetchAccessToken, outputOf, type RunResult } from './rig';
 
 /**
  * A Code node after a node that outputs files: reads each item's binary `data` from n8n's binary store (n8n 2 keeps
@@ -38,14 +38,7 @@ export function lines(file: Buffer): string[] {
  * sandbox time scale of 0.05 a token lives 3 minutes, less than some test files take.
  */
 export function directApi(rig: E2eRig) {
-	const authorization = async (): Promise<string> => {
-		const answer = await fetch(`${rig.baseUrl}/identity/oauth/token`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ grant_type: 'client_credentials', client_id: rig.credentialData.clientId, client_secret: rig.credentialData.clientSecret }),
-		});
-		return `Bearer ${((await answer.json()) as { access_token: string }).access_token}`;
-	};
+	const authorization = async (): Promise<string> => `Bearer ${await fetchAccessToken(rig.baseUrl, rig.credentialData)}`;
 	return {
 		/** GET (no body) or POST with a JSON body; the parsed envelope. */
 		async call(path: string, body?: unknown): Promise<{ result?: Array<Record<string, unknown>> }> {

@@ -818,13 +818,8 @@ export class E2eRig {
 
 	/** A GET as the rig's API user, answered as it comes (e.g. a bulk export file). */
 	async marketoFetch(path: string, query: Record<string, string> = {}): Promise<Response> {
-		const base = this.baseUrl.replace(/\/+$/, '').replace(/\/rest$/, '');
-		const token = await fetch(`${base}/identity/oauth/token`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ grant_type: 'client_credentials', client_id: this.credentialData.clientId, client_secret: this.credentialData.clientSecret }),
-		});
-		const { access_token: accessToken } = (await token.json()) as { access_token: string };
+		const base = normalizeBaseUrl(this.baseUrl);
+		const accessToken = await fetchAccessToken(base, this.credentialData);
 		const search = new URLSearchParams(query).toString();
 		return await fetch(`${base}${path}${search ? `?${search}` : ''}`, { headers: { Authorization: `Bearer ${accessToken}` } });
 	}
@@ -874,19 +869,24 @@ export class E2eRig {
 	}
 }
 
+/** A token for the API user, straight from the instance's identity service (tests' own calls, outside n8n). */
+export async function fetchAccessToken(baseUrl: string, user: { clientId: string; clientSecret: string }): Promise<string> {
+	const answer = await fetch(`${normalizeBaseUrl(baseUrl)}/identity/oauth/token`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: user.clientId, client_secret: user.clientSecret }),
+	});
+	return ((await answer.json()) as { access_token: string }).access_token;
+}
+
 /**
  * Deletes leads by e-mail from a Marketo instance (the tests' own leads, at the end of a file against a real Marketo):
  * looked up 100 e-mails per call (the URI stays under Marketo's 8 KB), deleted 300 ids per call, one call at a time,
  * waiting out 606/615. Returns how many leads were deleted.
  */
 export async function deleteLeadsByEmail(baseUrl: string, user: { clientId: string; clientSecret: string }, emails: string[]): Promise<number> {
-	const base = baseUrl.replace(/\/+$/, '').replace(/\/rest$/, '');
-	const tokenAnswer = await fetch(`${base}/identity/oauth/token`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ grant_type: 'client_credentials', client_id: user.clientId, client_secret: user.clientSecret }),
-	});
-	const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
+	const base = normalizeBaseUrl(baseUrl);
+	const token = await fetchAccessToken(base, user);
 	type Answer = { success: boolean; result?: Array<{ id: number }>; errors?: Array<{ code: string }> };
 	const call = async (path: string, init: RequestInit = {}): Promise<Answer> => {
 		for (;;) {
