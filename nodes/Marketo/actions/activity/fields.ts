@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { returnAllAndLimit, staticListLocator } from '../shared/fields';
+import { leadIdField, returnAllAndLimit, staticListLocator } from '../shared/fields';
 
 /** Fields of Activity > Get Many. */
 export const getManyFields: INodeProperties[] = [
@@ -36,14 +36,9 @@ export const getManyFields: INodeProperties[] = [
 		description: 'Whose activities to read',
 	},
 	{
-		displayName: 'Lead ID',
-		name: 'leadIds',
-		type: 'string',
-		required: true,
-		default: '={{ $json.id }}',
-		placeholder: 'e.g. 318816',
-		description:
-			'Lead whose activities to read, usually mapped from the input, e.g. {{ $json.id }}; several IDs separated by commas. The leads of all input items are read together, 30 per call, and each activity comes out paired to the item of its lead.',
+		...leadIdField(
+			'Lead whose activities to read. The leads of all input items are read together, 30 per call, and each activity comes out paired to the item of its lead.',
+		),
 		displayOptions: { show: { leadFilter: ['leadIds'] } },
 	},
 	{

@@ -29,7 +29,7 @@ export function readActivityInput(
 	const typesOf = readPerItem(fn, 'activityTypeIds', (i) => fn.getNodeParameter('activityTypeIds', i, []));
 	const sinceOf = readPerItem(fn, 'since', (i) => fn.getNodeParameter('since', i, ''));
 	const filterOf = readPerItem(fn, 'leadFilter', (i) => fn.getNodeParameter('leadFilter', i, 'all') as string);
-	const leadIdsOf = itemValueReader(fn, 'leadIds', items);
+	const leadIdsOf = itemValueReader(fn, 'leadId', items);
 	const listOf = readPerItem(fn, 'list', (i) => staticListId(fn, i));
 	return (i) => {
 		const raw = typesOf(i);
