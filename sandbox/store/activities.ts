@@ -93,6 +93,9 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 	private entries: Activity[] = [];
 	private nextId = 1;
 
+	/** `now`: Marketo's clock (the host's, shifted by the sandbox's clock offset) */
+	constructor(private readonly now: () => number = Date.now) {}
+
 	get count(): number {
 		return this.entries.length;
 	}
@@ -102,7 +105,7 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 	}
 
 	/** Adds activities (in the order given); unknown types or bad dates throw before anything is added. */
-	add(list: NewActivity[], now = Date.now()): Activity[] {
+	add(list: NewActivity[], now = this.now()): Activity[] {
 		const made = list.map((a) => {
 			if (!activityType(Number(a.activityTypeId))) throw new Error(`unknown activityTypeId ${String(a.activityTypeId)}`);
 			if (!Number.isInteger(Number(a.leadId))) throw new Error(`leadId '${String(a.leadId)}' is not an integer`);
@@ -160,11 +163,11 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 			if (def && !NOT_DATA_VALUES.has(name) && value !== null && value !== undefined) fields.push({ id: def.id, name, newValue: value, oldValue: null });
 		}
 		this.record({
-			time: Date.now(),
+			time: this.now(),
 			leadId: rec.id,
 			activityTypeId: 12,
 			attributes: [
-				{ name: 'Created Date', value: String(rec.createdAt ?? marketoDateTime(Date.now())).slice(0, 10) },
+				{ name: 'Created Date', value: String(rec.createdAt ?? marketoDateTime(this.now())).slice(0, 10) },
 				{ name: 'Source Type', value: 'Web service API' },
 				...(rec.leadSource ? [{ name: 'Lead Source', value: rec.leadSource }] : []),
 				...API_SOURCE,
@@ -174,7 +177,7 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 	}
 
 	changed(rec: LeadRecord, changes: { name: string; oldValue: unknown; newValue: unknown }[]): void {
-		const now = Date.now();
+		const now = this.now();
 		for (const c of changes) {
 			const def = field(c.name);
 			if (!def || NOT_DATA_VALUES.has(c.name)) continue;
@@ -197,7 +200,7 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 
 	membershipChanged(listId: number, listName: string, leadId: number, added: boolean): void {
 		this.record({
-			time: Date.now(),
+			time: this.now(),
 			leadId,
 			activityTypeId: added ? 24 : 25,
 			primaryAttributeValueId: listId,

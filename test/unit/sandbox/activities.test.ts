@@ -215,4 +215,16 @@ describe('sandbox activities', () => {
 			[null, 1],
 		]);
 	});
+
+	it("activities happen on Marketo's clock: a clock offset shifts their times", async () => {
+		await api.stop();
+		api = await startSandbox({ seedLeads: 10, clockOffsetSeconds: -3600 });
+		const [added] = api.sb.addActivities([{ leadId: 1, activityTypeId: 2 }]);
+		const lag = Date.now() - Date.parse(String(added.activityDate));
+		expect(lag).toBeGreaterThanOrEqual(3599_000);
+		expect(lag).toBeLessThan(3700_000);
+		// a token for "30 minutes ago" on the host's clock is after the activity on Marketo's
+		const later = await readAll(api, await tokenSince(api, new Date(Date.now() - 1800_000)), { activityTypeIds: 2 });
+		expect(later.flatMap((p) => p.result!)).toEqual([]);
+	});
 });
