@@ -3,7 +3,7 @@
  * see it. Leads created or changed and list membership changes record themselves here (see the observers); tests
  * add any other activity in bulk (`add`).
  */
-import { ACTIVITY_TYPES, DEFAULT_PRIMARY, activityType } from './activityTypes';
+import { ACTIVITY_TYPES, DEFAULT_PRIMARY, FORMS, activityType } from './activityTypes';
 import { field, marketoDateTime } from './fields';
 import type { LeadRecord } from './leads';
 
@@ -82,6 +82,19 @@ function after(e: Activity, p: LogPosition): boolean {
 	return e.time > p.time || (e.time === p.time && e.id > p.id);
 }
 
+/**
+ * The primary attribute of an added activity: as given; a form of the sandbox completed from its name or id (Fill
+ * Out Form); the type's usual one when neither is given.
+ */
+function primaryOf(typeId: number, id: number | undefined, value: string | undefined): { id?: number; value?: string } {
+	if (id === undefined && value === undefined) return DEFAULT_PRIMARY[typeId] ?? {};
+	if (typeId === 2) {
+		const form = FORMS.find((f) => f.id === id || f.name === value);
+		if (form) return { id: id ?? form.id, value: value ?? form.name };
+	}
+	return { id, value };
+}
+
 function toTime(v: NewActivity['activityDate'], now: number): number {
 	if (v === undefined || v === null || v === '') return now;
 	const t = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v);
@@ -113,7 +126,7 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 		});
 		return made.map(({ a, time }) => {
 			const typeId = Number(a.activityTypeId);
-			const primary = DEFAULT_PRIMARY[typeId];
+			const primary = primaryOf(typeId, a.primaryAttributeValueId, a.primaryAttributeValue);
 			const attrs = Array.isArray(a.attributes)
 				? a.attributes.map((x) => ({ name: x.name, value: x.value }))
 				: Object.entries(a.attributes ?? {}).map(([name, value]) => ({ name, value }));
@@ -122,8 +135,8 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 				leadId: Number(a.leadId),
 				activityTypeId: typeId,
 				campaignId: a.campaignId,
-				primaryAttributeValueId: a.primaryAttributeValueId ?? primary?.id,
-				primaryAttributeValue: a.primaryAttributeValue ?? primary?.value,
+				primaryAttributeValueId: primary.id,
+				primaryAttributeValue: primary.value,
 				attributes: attrs,
 			});
 		});

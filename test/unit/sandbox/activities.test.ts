@@ -227,4 +227,17 @@ describe('sandbox activities', () => {
 		const later = await readAll(api, await tokenSince(api, new Date(Date.now() - 1800_000)), { activityTypeIds: 2 });
 		expect(later.flatMap((p) => p.result!)).toEqual([]);
 	});
+
+	it('a Fill Out Form names a form of the sandbox: given by name or by id, the other half is filled in', async () => {
+		const [byName, byId, own] = api.sb.addActivities([
+			{ leadId: 1, activityTypeId: 2, primaryAttributeValue: 'Webinar Registration Form' },
+			{ leadId: 1, activityTypeId: 2, primaryAttributeValueId: 1003 },
+			{ leadId: 1, activityTypeId: 2, primaryAttributeValue: 'Partner Portal Form' },
+		]);
+		expect([byName, byId, own].map((a) => [a.primaryAttributeValueId, a.primaryAttributeValue])).toEqual([
+			[1002, 'Webinar Registration Form'],
+			[1003, 'Newsletter Signup Form'],
+			[undefined, 'Partner Portal Form'],
+		]);
+	});
 });
