@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { MAX_BATCH, sendInBatches, systemClock } from '../Marketo/transport';
-import type { MarketoClient } from '../Marketo/transport';
+import type { Clock, MarketoClient } from '../Marketo/transport';
 import { activityWatch } from './activityEvents';
 import type { ActivityEvent, ActivitySettings, ActivityWatch } from './activityEvents';
 import { activitiesToFire, distinctLeadIds, flattenActivity, MAX_ACTIVITIES_PER_POLL, newestActivity, sinceDatetime } from './activityPoll';
@@ -20,8 +20,8 @@ const SAMPLE_WINDOWS_MS = [3600_000, 24 * 3600_000, 7 * 24 * 3600_000];
  * is skipped when n8n's clock and Marketo's differ. The clock is read from the first answer's Date header; when it
  * differs from this machine's, the token is asked again for Marketo's time (a second call, at activation only).
  */
-async function tokenForNow(client: MarketoClient): Promise<string> {
-	const localNow = systemClock.now();
+async function tokenForNow(client: MarketoClient, clock: Clock): Promise<string> {
+	const localNow = clock.now();
 	const ask = async (ms: number) =>
 		(await client.request({ method: 'GET', path: '/rest/v1/activities/pagingtoken.json', qs: { sinceDatetime: sinceDatetime(ms) } })).nextPageToken;
 	let token = await ask(localNow);
@@ -99,9 +99,9 @@ function readWatch(context: IPollFunctions, event: ActivityEvent): ActivityWatch
 }
 
 /** Fetch Test Event: the most recent real activity of the event's kind, looking back an hour, a day, then 7 days. */
-async function sampleItems(context: IPollFunctions, client: MarketoClient, watch: ActivityWatch): Promise<INodeExecutionData[][]> {
+async function sampleItems(context: IPollFunctions, client: MarketoClient, watch: ActivityWatch, clock: Clock): Promise<INodeExecutionData[][]> {
 	for (const window of SAMPLE_WINDOWS_MS) {
-		const since = (client.marketoTime(systemClock.now()) ?? systemClock.now()) - window;
+		const since = (client.marketoTime(clock.now()) ?? clock.now()) - window;
 		const token = (await client.request({ method: 'GET', path: '/rest/v1/activities/pagingtoken.json', qs: { sinceDatetime: sinceDatetime(since) } })).nextPageToken;
 		const { activities } = await readFrom(client, watch, String(token ?? ''), MAX_ACTIVITIES_PER_POLL);
 		const sample = newestActivity(activities.filter(watch.matches));
@@ -120,14 +120,19 @@ async function sampleItems(context: IPollFunctions, client: MarketoClient, watch
  * from before fires); every later poll reads from the stored token to the end of the log, fires what matches and was
  * not fired before, and stores the token Marketo returned last once the items are produced.
  */
-export async function pollActivities(context: IPollFunctions, client: MarketoClient, event: ActivityEvent): Promise<INodeExecutionData[][] | null> {
+export async function pollActivities(
+	context: IPollFunctions,
+	client: MarketoClient,
+	event: ActivityEvent,
+	clock: Clock = systemClock,
+): Promise<INodeExecutionData[][] | null> {
 	const watch = readWatch(context, event);
-	if (context.getMode() === 'manual') return await sampleItems(context, client, watch);
+	if (context.getMode() === 'manual') return await sampleItems(context, client, watch, clock);
 
 	const staticData = context.getWorkflowStaticData('node');
 	const state = staticData.activityWatch as unknown as ActivityWatchState | undefined;
 	if (!state?.token) {
-		const start: ActivityWatchState = { token: await tokenForNow(client), recent: [] };
+		const start: ActivityWatchState = { token: await tokenForNow(client, clock), recent: [] };
 		if (event === 'newActivity') start.typeNames = await activityTypeNames(client);
 		staticData.activityWatch = start as unknown as IDataObject;
 		return null;
@@ -139,7 +144,9 @@ export async function pollActivities(context: IPollFunctions, client: MarketoCli
 		staticData.activityWatch = next as unknown as IDataObject;
 		return null;
 	}
-	const typeNames = event === 'newActivity' ? (next.typeNames ?? (next.typeNames = await activityTypeNames(client))) : undefined;
+	// a type created after activation is not in the names read then: read them again, once
+	if (event === 'newActivity' && fire.some((a) => next.typeNames?.[String(a.activityTypeId)] === undefined)) next.typeNames = await activityTypeNames(client);
+	const typeNames = event === 'newActivity' ? next.typeNames : undefined;
 	const items = await activityItems(client, watch, fire, typeNames);
 	staticData.activityWatch = next as unknown as IDataObject;
 	return [items];
