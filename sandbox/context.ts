@@ -8,6 +8,7 @@ import type { LeadStore } from './store/leads';
 import type { AssetStore } from './store/assets';
 import type { BulkImports } from './bulk/imports';
 import type { BulkExports } from './bulk/exports';
+import type { ActivityLog } from './store/activities';
 
 export interface SandboxState {
 	options: ResolvedOptions;
@@ -15,6 +16,7 @@ export interface SandboxState {
 	assets: AssetStore;
 	imports: BulkImports;
 	exports: BulkExports;
+	activities: ActivityLog;
 }
 
 export interface Ctx {
