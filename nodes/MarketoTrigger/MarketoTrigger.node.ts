@@ -8,7 +8,6 @@ import { marketoClient } from '../Marketo/transport';
 import { pollActivities } from './activities';
 import { isActivityEvent } from './activityEvents';
 import { activityEventOptions, activityFields } from './activityFields';
-import { getActivityTypes } from './activityTypes';
 import { exportJobFields, pollExports } from './exportJobs';
 import { importBatchFields, pollImports } from './importBatches';
 
@@ -47,7 +46,7 @@ export class MarketoTrigger implements INodeType {
 
 	methods = {
 		credentialTest: { marketoApiConnectionTest },
-		loadOptions: { getLeadFields: loadOptions.getLeadFields, getActivityTypes },
+		loadOptions: { getLeadFields: loadOptions.getLeadFields, getActivityTypes: loadOptions.getActivityTypes },
 		listSearch: { searchStaticLists: listSearch.searchStaticLists },
 	};
 

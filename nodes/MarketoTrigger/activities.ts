@@ -5,9 +5,11 @@ import { MAX_BATCH, sendInBatches, systemClock } from '../Marketo/transport';
 import type { Clock, MarketoClient } from '../Marketo/transport';
 import { activityWatch } from './activityEvents';
 import type { ActivityEvent, ActivitySettings, ActivityWatch } from './activityEvents';
-import { activitiesToFire, distinctLeadIds, flattenActivity, MAX_ACTIVITIES_PER_POLL, newestActivity, sinceDatetime } from './activityPoll';
+import { activityPagingToken, readActivities, readLeadChanges } from '../Marketo/actions/shared/activityLog';
+import { activityItem, activityTypes, typesById } from '../Marketo/actions/shared/activityTypes';
+import type { ActivityType } from '../Marketo/actions/shared/activityTypes';
+import { activitiesToFire, changedValue, distinctLeadIds, MAX_PAGES_PER_POLL, newestActivity, sinceDatetime } from './activityPoll';
 import type { ActivityWatchState, MarketoActivity } from './activityPoll';
-import { activityTypeNames } from './activityTypes';
 
 /** Date headers are to the second: a smaller difference between the clocks is no difference. */
 const CLOCK_TOLERANCE_MS = 1000;
@@ -22,36 +24,33 @@ const SAMPLE_WINDOWS_MS = [3600_000, 24 * 3600_000, 7 * 24 * 3600_000];
  */
 async function tokenForNow(client: MarketoClient, clock: Clock): Promise<string> {
 	const localNow = clock.now();
-	const ask = async (ms: number) =>
-		(await client.request({ method: 'GET', path: '/rest/v1/activities/pagingtoken.json', qs: { sinceDatetime: sinceDatetime(ms) } })).nextPageToken;
-	let token = await ask(localNow);
+	const token = await activityPagingToken(client, sinceDatetime(localNow));
 	const marketoNow = client.marketoTime(localNow);
-	if (marketoNow !== undefined && Math.abs(marketoNow - localNow) >= CLOCK_TOLERANCE_MS) token = await ask(marketoNow);
-	if (!token) throw new Error('Marketo returned no paging token');
-	return token;
+	if (marketoNow === undefined || Math.abs(marketoNow - localNow) < CLOCK_TOLERANCE_MS) return token;
+	return await activityPagingToken(client, sinceDatetime(marketoNow));
 }
 
 /**
  * Reads the activity log from `token` to its end (`moreResult` false; a page may hold fewer than 300 activities
- * while more follow) or until `max` activities are read, and returns them with the token to continue from.
+ * while more follow) or MAX_PAGES_PER_POLL pages, and returns the activities with the token to continue from.
  */
-async function readFrom(client: MarketoClient, watch: ActivityWatch, token: string, max: number): Promise<{ activities: MarketoActivity[]; token: string }> {
-	const activities: MarketoActivity[] = [];
-	let next = token;
-	for (;;) {
-		const page = await client.request<MarketoActivity>({
-			method: 'GET',
-			path: watch.path,
-			qs: { ...watch.qs, nextPageToken: next, batchSize: MAX_BATCH },
-			errorHint: `Reading Marketo's activities for the trigger's ${watch.noun} event.`,
-		});
-		const result = page.result ?? [];
-		activities.push(...result);
-		const advanced = page.nextPageToken !== undefined && page.nextPageToken !== '' && page.nextPageToken !== next;
-		if (advanced) next = String(page.nextPageToken);
-		// a page that neither brought anything nor moved the token ends the read, whatever moreResult says
-		if (page.moreResult !== true || activities.length >= max || (!advanced && result.length === 0)) return { activities, token: next };
-	}
+async function readFrom(client: MarketoClient, watch: ActivityWatch, token: string): Promise<{ activities: MarketoActivity[]; token: string }> {
+	const { read } = watch;
+	const options = {
+		nextPageToken: token,
+		listId: read.listId,
+		assetIds: read.assetIds,
+		maxPages: MAX_PAGES_PER_POLL,
+		errorHint: `Reading Marketo's activities for the trigger's ${watch.noun} event.`,
+	};
+	const answer = read.fields ? await readLeadChanges(client, { ...options, fields: read.fields }) : await readActivities(client, { ...options, activityTypeIds: read.activityTypeIds ?? [] });
+	return { activities: answer.activities, token: answer.nextPageToken };
+}
+
+/** The watched types as the state keeps them: name and primary attribute, not the attribute lists. */
+async function watchedTypes(client: MarketoClient, watch: ActivityWatch): Promise<ActivityType[]> {
+	const wanted = new Set(watch.typeIds);
+	return (await activityTypes(client)).filter((t) => wanted.has(Number(t.id))).map(({ id, name, primaryAttribute }) => ({ id, name, primaryAttribute }));
 }
 
 /** The leads of the activities, with the watch's fields: one `leads.json` call per 300 distinct leads. */
@@ -74,12 +73,13 @@ async function leadsOf(client: MarketoClient, watch: ActivityWatch, activities: 
 	return new Map(outcomes.flatMap((o) => (o.result ? [[o.entry.record, o.result] as [number, IDataObject]] : [])));
 }
 
-async function activityItems(client: MarketoClient, watch: ActivityWatch, activities: MarketoActivity[], typeNames?: Record<string, string>): Promise<INodeExecutionData[]> {
+/** The items: each activity as the Activity operation outputs it, the lead change as plain fields, and the lead. */
+async function activityItems(client: MarketoClient, watch: ActivityWatch, activities: MarketoActivity[], types: ActivityType[]): Promise<INodeExecutionData[]> {
 	const leads = await leadsOf(client, watch, activities);
-	return activities.map((activity) => {
-		const typeName = watch.typeName?.(activity.activityTypeId) ?? typeNames?.[String(activity.activityTypeId)];
-		return { json: { ...flattenActivity(activity, typeName), lead: leads.get(Number(activity.leadId)) ?? null } };
-	});
+	const byId = typesById(types);
+	return activities.map((activity) => ({
+		json: { ...activityItem(activity, byId), ...changedValue(activity), lead: leads.get(Number(activity.leadId)) ?? null },
+	}));
 }
 
 function readWatch(context: IPollFunctions, event: ActivityEvent): ActivityWatch {
@@ -102,12 +102,9 @@ function readWatch(context: IPollFunctions, event: ActivityEvent): ActivityWatch
 async function sampleItems(context: IPollFunctions, client: MarketoClient, watch: ActivityWatch, clock: Clock): Promise<INodeExecutionData[][]> {
 	for (const window of SAMPLE_WINDOWS_MS) {
 		const since = (client.marketoTime(clock.now()) ?? clock.now()) - window;
-		const token = (await client.request({ method: 'GET', path: '/rest/v1/activities/pagingtoken.json', qs: { sinceDatetime: sinceDatetime(since) } })).nextPageToken;
-		const { activities } = await readFrom(client, watch, String(token ?? ''), MAX_ACTIVITIES_PER_POLL);
+		const { activities } = await readFrom(client, watch, await activityPagingToken(client, sinceDatetime(since)));
 		const sample = newestActivity(activities.filter(watch.matches));
-		if (!sample) continue;
-		const typeNames = watch.event === 'newActivity' ? await activityTypeNames(client) : undefined;
-		return [await activityItems(client, watch, [sample], typeNames)];
+		if (sample) return [await activityItems(client, watch, [sample], await watchedTypes(client, watch))];
 	}
 	throw new NodeOperationError(context.getNode(), `No ${watch.noun} in Marketo in the last 7 days`, {
 		description:
@@ -132,22 +129,21 @@ export async function pollActivities(
 	const staticData = context.getWorkflowStaticData('node');
 	const state = staticData.activityWatch as unknown as ActivityWatchState | undefined;
 	if (!state?.token) {
-		const start: ActivityWatchState = { token: await tokenForNow(client, clock), recent: [] };
-		if (event === 'newActivity') start.typeNames = await activityTypeNames(client);
+		const start: ActivityWatchState = { token: await tokenForNow(client, clock), recent: [], types: await watchedTypes(client, watch) };
 		staticData.activityWatch = start as unknown as IDataObject;
 		return null;
 	}
-	const read = await readFrom(client, watch, state.token, MAX_ACTIVITIES_PER_POLL);
+	const read = await readFrom(client, watch, state.token);
 	const { fire, next } = activitiesToFire(state, read.activities, watch.matches, read.token);
 	if (fire.length === 0) {
 		// kept in memory (n8n saves static data only when a poll emits): the next poll does not read this stretch again
 		staticData.activityWatch = next as unknown as IDataObject;
 		return null;
 	}
-	// a type created after activation is not in the names read then: read them again, once
-	if (event === 'newActivity' && fire.some((a) => next.typeNames?.[String(a.activityTypeId)] === undefined)) next.typeNames = await activityTypeNames(client);
-	const typeNames = event === 'newActivity' ? next.typeNames : undefined;
-	const items = await activityItems(client, watch, fire, typeNames);
+	// the watched types changed since activation (a type picked later): their names are read again, once
+	const known = new Set((next.types ?? []).map((t) => Number(t.id)));
+	if (fire.some((a) => !known.has(Number(a.activityTypeId)))) next.types = await watchedTypes(client, watch);
+	const items = await activityItems(client, watch, fire, next.types ?? []);
 	staticData.activityWatch = next as unknown as IDataObject;
 	return [items];
 }

@@ -1,4 +1,4 @@
-import type { QueryValue } from '../Marketo/transport';
+import { MAX_ACTIVITY_TYPES } from '../Marketo/actions/shared/activityLog';
 import { InputError, parseId } from '../Marketo/actions/shared/values';
 import type { MarketoActivity } from './activityPoll';
 
@@ -12,10 +12,6 @@ export function isActivityEvent(event: string): event is ActivityEvent {
 
 /** Marketo's standard activity types the fixed events watch (ids are the same in every instance). */
 export const ACTIVITY_TYPE = { fillOutForm: 2, newLead: 12, changeDataValue: 13, addToList: 24 } as const;
-const FIXED_TYPE_NAMES: Record<number, string> = { 2: 'Fill Out Form', 12: 'New Lead', 13: 'Change Data Value', 24: 'Add to List' };
-
-/** Marketo takes at most 10 activity types per call. */
-export const MAX_ACTIVITY_TYPES = 10;
 
 export const DEFAULT_TRIGGER_LEAD_FIELDS = ['email', 'firstName', 'lastName', 'company'];
 
@@ -28,19 +24,28 @@ export interface ActivitySettings {
 	activityTypeIds?: unknown;
 }
 
-/** What to read from Marketo for an event, and which of the activities read fire. */
+/** What to read from Marketo for an event: activity types (or, for lead changes, fields) and Marketo's filters. */
+export interface ActivityRead {
+	/** `activities.json` (1 to 10 types) */
+	activityTypeIds?: number[];
+	/** `activities/leadchanges.json` instead: the lead fields whose changes are read */
+	fields?: string[];
+	/** only activities whose primary asset is this form or list */
+	assetIds?: number[];
+	/** only activities of members of this static list */
+	listId?: number;
+}
+
+/** What to read for an event, and which of the activities read fire. */
 export interface ActivityWatch {
 	event: ActivityEvent;
-	/** `activities.json`, or `activities/leadchanges.json` for Lead Changed */
-	path: string;
-	/** the event's filters, sent with every page next to `nextPageToken` and `batchSize` */
-	qs: Record<string, QueryValue>;
-	/** the event's test on an activity Marketo returned (what the query cannot filter by itself) */
+	read: ActivityRead;
+	/** the activity types that can fire (their names go in the items) */
+	typeIds: number[];
+	/** the event's test on an activity Marketo returned (what the read cannot filter by itself) */
 	matches: (activity: MarketoActivity) => boolean;
 	/** lead fields to attach to each item (`id` is always there) */
 	leadFields: string[];
-	/** the activity type's name, when the event has a fixed type */
-	typeName?: (typeId: number) => string | undefined;
 	/** how the user would say it, for messages: "form fill-out" */
 	noun: string;
 }
@@ -81,11 +86,16 @@ function formMatcher(value: unknown): { assetId?: number; matches: (a: MarketoAc
 export function activityWatch(event: ActivityEvent, settings: ActivitySettings): ActivityWatch {
 	const picked = textList(settings.leadFields);
 	const leadFields = picked.length > 0 ? picked : DEFAULT_TRIGGER_LEAD_FIELDS;
-	const fixed = (typeId: number) => FIXED_TYPE_NAMES[typeId];
-	const base = { event, path: '/rest/v1/activities.json', leadFields, typeName: fixed };
+	const base = { event, leadFields };
 	switch (event) {
 		case 'newLead':
-			return { ...base, qs: { activityTypeIds: [ACTIVITY_TYPE.newLead] }, matches: (a) => a.activityTypeId === ACTIVITY_TYPE.newLead, noun: 'new lead' };
+			return {
+				...base,
+				read: { activityTypeIds: [ACTIVITY_TYPE.newLead] },
+				typeIds: [ACTIVITY_TYPE.newLead],
+				matches: (a) => a.activityTypeId === ACTIVITY_TYPE.newLead,
+				noun: 'new lead',
+			};
 		case 'leadChanged': {
 			const fields = textList(settings.fieldsToWatch);
 			if (fields.length === 0) throw new InputError("'Fields to Watch' is empty: choose at least one lead field whose changes start the workflow");
@@ -93,8 +103,8 @@ export function activityWatch(event: ActivityEvent, settings: ActivitySettings):
 			const watched = new Set(fields.map((f) => f.toLowerCase()));
 			return {
 				...base,
-				path: '/rest/v1/activities/leadchanges.json',
-				qs: { fields },
+				read: { fields },
+				typeIds: [ACTIVITY_TYPE.changeDataValue],
 				matches: (a) => a.activityTypeId === ACTIVITY_TYPE.changeDataValue && (a.fields ?? []).some((f) => watched.has(String(f.name).toLowerCase())),
 				noun: `change of ${fields.join(', ')}`,
 			};
@@ -103,7 +113,8 @@ export function activityWatch(event: ActivityEvent, settings: ActivitySettings):
 			const form = formMatcher(settings.form);
 			return {
 				...base,
-				qs: { activityTypeIds: [ACTIVITY_TYPE.fillOutForm], assetIds: form.assetId === undefined ? undefined : [form.assetId] },
+				read: { activityTypeIds: [ACTIVITY_TYPE.fillOutForm], assetIds: form.assetId === undefined ? undefined : [form.assetId] },
+				typeIds: [ACTIVITY_TYPE.fillOutForm],
 				matches: (a) => a.activityTypeId === ACTIVITY_TYPE.fillOutForm && form.matches(a),
 				noun: 'form fill-out',
 			};
@@ -113,7 +124,8 @@ export function activityWatch(event: ActivityEvent, settings: ActivitySettings):
 			const listId = optionalListId(settings.list, 'List');
 			return {
 				...base,
-				qs: { activityTypeIds: [ACTIVITY_TYPE.addToList], assetIds: listId === undefined ? undefined : [listId] },
+				read: { activityTypeIds: [ACTIVITY_TYPE.addToList], assetIds: listId === undefined ? undefined : [listId] },
+				typeIds: [ACTIVITY_TYPE.addToList],
 				matches: (a) => a.activityTypeId === ACTIVITY_TYPE.addToList && (listId === undefined || Number(a.primaryAttributeValueId) === listId),
 				noun: 'addition to a list',
 			};
@@ -128,9 +140,9 @@ export function activityWatch(event: ActivityEvent, settings: ActivitySettings):
 			const wanted = new Set(types);
 			return {
 				...base,
-				qs: { activityTypeIds: types, listId },
+				read: { activityTypeIds: types, listId },
+				typeIds: types,
 				matches: (a) => wanted.has(Number(a.activityTypeId)),
-				typeName: () => undefined,
 				noun: 'activity of the chosen types',
 			};
 		}

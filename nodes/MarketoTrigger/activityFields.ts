@@ -1,7 +1,8 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { staticListLocator } from '../Marketo/actions/shared/fields';
-import { DEFAULT_TRIGGER_LEAD_FIELDS, MAX_ACTIVITY_TYPES } from './activityEvents';
+import { MAX_ACTIVITY_TYPES } from '../Marketo/actions/shared/activityLog';
+import { DEFAULT_TRIGGER_LEAD_FIELDS } from './activityEvents';
 import type { ActivityEvent } from './activityEvents';
 
 const EXPRESSION_LINK = '<a href="https://docs.n8n.io/code/expressions/">expression</a>';

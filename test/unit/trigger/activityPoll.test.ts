@@ -2,9 +2,8 @@ import { activityWatch } from '../../../nodes/MarketoTrigger/activityEvents';
 import {
 	activitiesToFire,
 	activityKey,
-	attributeKey,
+	changedValue,
 	distinctLeadIds,
-	flattenActivity,
 	newestActivity,
 	RECENT_GUIDS,
 	sinceDatetime,
@@ -44,9 +43,9 @@ describe('activity trigger poll logic', () => {
 		expect(next.recent).not.toContain('old');
 	});
 
-	it('keeps what the state carries besides token and GUIDs (type names)', () => {
-		const { next } = activitiesToFire({ token: 'T0', recent: [], typeNames: { 12: 'New Lead' } }, [activity(1)], all, 'T1');
-		expect(next.typeNames).toEqual({ 12: 'New Lead' });
+	it('keeps what the state carries besides token and GUIDs (the watched types)', () => {
+		const { next } = activitiesToFire({ token: 'T0', recent: [], types: [{ id: 12, name: 'New Lead' }] }, [activity(1)], all, 'T1');
+		expect(next.types).toEqual([{ id: 12, name: 'New Lead' }]);
 	});
 
 	it('an activity without marketoGUID is identified by id, lead, type and date', () => {
@@ -54,50 +53,13 @@ describe('activity trigger poll logic', () => {
 		expect(activityKey(a)).toBe(`5|${a.leadId}|12|${a.activityDate}`);
 	});
 
-	it('flattens attributes into plain fields without overwriting Marketo fields', () => {
-		const flat = flattenActivity(
-			activity(7, 2, {
-				primaryAttributeValueId: 1043,
-				primaryAttributeValue: 'Webinar.Register',
-				attributes: [
-					{ name: 'Client IP Address', value: '10.0.0.1' },
-					{ name: 'Form Fields', value: { a: 1 } },
-					{ name: 'Lead ID', value: 1007 },
-					{ name: 'Webpage ID', apiName: 'webpageId', value: 12 },
-				],
-			}),
-			'Fill Out Form',
-		);
-		expect(flat).toEqual({
-			marketoGUID: '7',
-			activityId: 7,
-			activityDate: '2026-12-02T10:00:07Z',
-			activityTypeId: 2,
-			activityType: 'Fill Out Form',
-			leadId: 1000,
-			primaryAttributeValueId: 1043,
-			primaryAttributeValue: 'Webinar.Register',
-			clientIpAddress: '10.0.0.1',
-			formFields: '{"a":1}',
-			attributeLeadId: 1007,
-			webpageId: 12,
+	it('gives a lead change as changedField, oldValue, newValue', () => {
+		expect(changedValue(activity(8, 13, { fields: [{ id: 48, name: 'firstName', oldValue: 'Ana', newValue: 'Anna' }] }))).toEqual({
+			changedField: 'firstName',
+			oldValue: 'Ana',
+			newValue: 'Anna',
 		});
-	});
-
-	it('flattens a lead change into changedField, oldValue, newValue', () => {
-		const flat = flattenActivity(activity(8, 13, { fields: [{ id: 48, name: 'firstName', oldValue: 'Ana', newValue: 'Anna' }] }));
-		expect(flat).toMatchObject({ changedField: 'firstName', oldValue: 'Ana', newValue: 'Anna' });
-		expect(flat.changes).toBeUndefined();
-	});
-
-	it('names attributes for expressions', () => {
-		expect(['Client IP Address', 'Webform ID', 'Referrer URL', 'mktoCampaign', '  '].map(attributeKey)).toEqual([
-			'clientIpAddress',
-			'webformId',
-			'referrerUrl',
-			'mktoCampaign',
-			'attribute',
-		]);
+		expect(changedValue(activity(9, 12))).toEqual({});
 	});
 
 	it('looks each lead up once', () => {
@@ -114,24 +76,24 @@ describe('activity trigger poll logic', () => {
 describe('activity events: what is read and what fires', () => {
 	it('New Lead reads type 12 with the default lead fields', () => {
 		const watch = activityWatch('newLead', {});
-		expect(watch).toMatchObject({ path: '/rest/v1/activities.json', qs: { activityTypeIds: [12] }, leadFields: ['email', 'firstName', 'lastName', 'company'] });
+		expect(watch).toMatchObject({ read: { activityTypeIds: [12] }, typeIds: [12], leadFields: ['email', 'firstName', 'lastName', 'company'] });
 		expect([watch.matches(activity(1, 12)), watch.matches(activity(2, 13))]).toEqual([true, false]);
 	});
 
 	it('Lead Changed reads lead changes of the watched fields; New Lead records there do not fire', () => {
 		const watch = activityWatch('leadChanged', { fieldsToWatch: ['firstName', 'company'], leadFields: ['email'] });
-		expect(watch).toMatchObject({ path: '/rest/v1/activities/leadchanges.json', qs: { fields: ['firstName', 'company'] }, leadFields: ['email'] });
-		const change = (name: string) => activity(3, 13, { fields: [{ name, oldValue: 'a', newValue: 'b' }] });
+		expect(watch).toMatchObject({ read: { fields: ['firstName', 'company'] }, typeIds: [13], leadFields: ['email'] });
+		const change = (name: string) => activity(3, 13, { fields: [{ id: 1, name, oldValue: 'a', newValue: 'b' }] });
 		expect([watch.matches(change('company')), watch.matches(change('lastName')), watch.matches(activity(4, 12))]).toEqual([true, false, false]);
 		expect(() => activityWatch('leadChanged', { fieldsToWatch: [] })).toThrow("'Fields to Watch' is empty");
 	});
 
 	it('Form Filled Out: a form ID is filtered by Marketo (assetIds), a name here, also inside a program', () => {
 		const byId = activityWatch('formFilledOut', { form: '1043' });
-		expect(byId.qs).toEqual({ activityTypeIds: [2], assetIds: [1043] });
+		expect(byId.read).toEqual({ activityTypeIds: [2], assetIds: [1043] });
 		expect(byId.matches(activity(1, 2, { primaryAttributeValueId: 1043 }))).toBe(true);
 		const byName = activityWatch('formFilledOut', { form: 'Contact Us' });
-		expect(byName.qs.assetIds).toBeUndefined();
+		expect(byName.read.assetIds).toBeUndefined();
 		const filled = (name: string) => activity(2, 2, { primaryAttributeValue: name });
 		expect(['Contact Us', 'Webinar 2026.contact us', 'Contact Us 2'].map((n) => byName.matches(filled(n)))).toEqual([true, true, false]);
 		expect(activityWatch('formFilledOut', { form: '' }).matches(filled('anything'))).toBe(true);
@@ -139,15 +101,15 @@ describe('activity events: what is read and what fires', () => {
 
 	it('Added to List: the list is the primary asset (assetIds), never listId', () => {
 		const watch = activityWatch('addedToList', { list: '1021' });
-		expect(watch.qs).toEqual({ activityTypeIds: [24], assetIds: [1021] });
+		expect(watch.read).toEqual({ activityTypeIds: [24], assetIds: [1021] });
 		expect([watch.matches(activity(1, 24, { primaryAttributeValueId: 1021 })), watch.matches(activity(2, 24, { primaryAttributeValueId: 1022 }))]).toEqual([true, false]);
-		expect(activityWatch('addedToList', { list: '' }).qs.assetIds).toBeUndefined();
+		expect(activityWatch('addedToList', { list: '' }).read.assetIds).toBeUndefined();
 		expect(() => activityWatch('addedToList', { list: 'abc' })).toThrow("'List' must be a Marketo ID");
 	});
 
 	it('New Activity: 1 to 10 types, optionally members of a list', () => {
 		const watch = activityWatch('newActivity', { activityTypeIds: [1, 2, '46'], list: '1021' });
-		expect(watch.qs).toEqual({ activityTypeIds: [1, 2, 46], listId: 1021 });
+		expect(watch.read).toEqual({ activityTypeIds: [1, 2, 46], listId: 1021 });
 		expect([watch.matches(activity(1, 46)), watch.matches(activity(2, 12))]).toEqual([true, false]);
 		expect(() => activityWatch('newActivity', { activityTypeIds: [] })).toThrow("'Activity Types' is empty");
 		expect(() => activityWatch('newActivity', { activityTypeIds: Array.from({ length: 11 }, (_, i) => i + 1) })).toThrow('at most 10');

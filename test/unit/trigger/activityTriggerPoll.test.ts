@@ -46,7 +46,15 @@ function activityLog(offsetMs = 0) {
 			if (ids.length > 300) throw new Error('more than 300 ids');
 			return answer({ result: ids.filter((id) => !deletedLeads.has(id)).map((id) => ({ id, email: `lead${id}@example.com`, company: 'Acme' })) });
 		}
-		if (url.pathname === '/rest/v1/activities/types.json') return answer({ result: [{ id: 12, name: 'New Lead' }, { id: 46, name: 'Interesting Moment' }] });
+		if (url.pathname === '/rest/v1/activities/types.json') {
+			return answer({
+				result: [
+					{ id: 2, name: 'Fill Out Form', primaryAttribute: { name: 'Webform ID', dataType: 'integer' }, attributes: [{ name: 'Client IP Address', dataType: 'string' }] },
+					{ id: 12, name: 'New Lead', attributes: [] },
+					{ id: 46, name: 'Interesting Moment', primaryAttribute: { name: 'Milestone ID', dataType: 'integer' }, attributes: [] },
+				],
+			});
+		}
 		throw new Error(`unexpected call ${url.pathname}`);
 	};
 	const marketo = scriptedMarketo(respond);
@@ -99,14 +107,15 @@ let lastCalls = 0;
 const guids = (items: INodeExecutionData[]) => items.map((i) => String(i.json.marketoGUID));
 
 describe('activity events, poll by poll (scripted Marketo)', () => {
-	it('New Lead: activation fires no history (1 call), an empty poll costs 1 call, 1,000 new leads fire once each, across a restart', async () => {
+	it('New Lead: activation fires no history (2 calls), an empty poll costs 1 call, 1,000 new leads fire once each, across a restart', async () => {
 		const marketo = activityLog();
 		const newLead = trigger({ event: 'newLead' });
 		marketo.add(20); // history
 		await marketo.clock.run(marketo.clock.sleep(5000));
 
 		expect(await newLead.poll(marketo, 'trigger', true)).toEqual([]);
-		expect([newLead.calls(), marketo.paths()]).toEqual([1, ['/rest/v1/activities/pagingtoken.json']]);
+		// the paging token for now, and the type's name for the items
+		expect([newLead.calls(), marketo.paths()]).toEqual([2, ['/rest/v1/activities/pagingtoken.json', '/rest/v1/activities/types.json']]);
 
 		expect(await newLead.poll(marketo)).toEqual([]);
 		expect(newLead.calls()).toBe(1);
@@ -138,7 +147,7 @@ describe('activity events, poll by poll (scripted Marketo)', () => {
 		marketo.add(5);
 		await marketo.clock.run(marketo.clock.sleep(2000));
 		await newLead.poll(marketo, 'trigger', true);
-		expect(newLead.calls()).toBe(2);
+		expect(marketo.paths().filter((p) => p === '/rest/v1/activities/pagingtoken.json')).toHaveLength(2);
 		await marketo.clock.run(marketo.clock.sleep(2000));
 		marketo.add(1);
 		expect(guids(await newLead.poll(marketo))).toEqual(['g6']);
@@ -148,14 +157,20 @@ describe('activity events, poll by poll (scripted Marketo)', () => {
 		const marketo = activityLog();
 		const formFilled = trigger({ event: 'formFilledOut', leadFields: ['email'] });
 		await formFilled.poll(marketo, 'trigger', true);
-		marketo.add(600, 2, (n) => 7000 + (n % 3), { primaryAttributeValueId: 1043, primaryAttributeValue: 'Contact Us' });
+		marketo.add(600, 2, (n) => 7000 + (n % 3), { primaryAttributeValueId: 1043, primaryAttributeValue: 'Contact Us', attributes: [{ name: 'Client IP Address', value: '10.0.0.1' }] });
 		marketo.deletedLeads.add(7002);
 		const before = marketo.requests.length;
 		const fired = await formFilled.poll(marketo);
 		expect(fired).toHaveLength(600);
 		expect(marketo.paths().slice(before).filter((p) => p === '/rest/v1/leads.json')).toHaveLength(1);
 		expect(fired.find((i) => i.json.leadId === 7002)?.json.lead).toBeNull();
-		expect(fired.find((i) => i.json.leadId === 7001)?.json.lead).toEqual({ id: 7001, email: 'lead7001@example.com', company: 'Acme' });
+		expect(fired.find((i) => i.json.leadId === 7001)?.json).toMatchObject({
+			activityType: 'Fill Out Form',
+			primaryAttributeName: 'Webform ID',
+			primaryAttributeValue: 'Contact Us',
+			'Client IP Address': '10.0.0.1',
+			lead: { id: 7001, email: 'lead7001@example.com', company: 'Acme' },
+		});
 	});
 
 	it('New Activity names the types, filters by type, and an input problem stops before any call', async () => {
