@@ -232,6 +232,11 @@ describeSandbox(`${NEEDS_SANDBOX.data} (adds 5,000 activities at once and reads 
 			expect(quiet.filter((e) => e.path === '/rest/v1/leads.json')).toHaveLength(0);
 			expect(EVENT_NAMES.map((e) => collector.fired.get(e)?.length ?? 0)).toEqual(firingsAfterWave3);
 
+			// activation took a paging token and the type names once per workflow; the restart took neither again (the
+			// token and the fired GUIDs were in the workflows' static data)
+			expect(log().filter((e) => e.path === '/rest/v1/activities/pagingtoken.json')).toHaveLength(EVENT_NAMES.length);
+			expect(log().filter((e) => e.path === '/rest/v1/activities/types.json')).toHaveLength(EVENT_NAMES.length);
+
 			const perLead: Record<EventName, number> = { newLead: 1, leadChanged: 1, formFilledOut: 1, addedToList: 1, newActivity: 2 };
 			for (const event of EVENT_NAMES) {
 				const want = expected(event);
