@@ -62,7 +62,7 @@ export class MarketoSandbox {
 		} else if (this.options.seedAssets) assets.seedDefaults();
 		leads.seed(this.options.seedLeads);
 		// attached after seeding: seeded data has no activities
-		const activities = new ActivityLog();
+		const activities = new ActivityLog(() => Date.now() + this.options.clockOffsetMs);
 		leads.observer = activities;
 		assets.observer = activities;
 		const state = { options: this.options, leads, assets, activities } as SandboxState;

@@ -14,7 +14,7 @@ export class Marketo implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage leads, lead partitions, static lists and bulk jobs in Adobe Marketo Engage',
+		description: 'Manage leads, lead partitions, static lists and bulk jobs, and read activities, in Adobe Marketo Engage',
 		defaults: { name: 'Marketo' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

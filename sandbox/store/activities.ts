@@ -3,7 +3,7 @@
  * see it. Leads created or changed and list membership changes record themselves here (see the observers); tests
  * add any other activity in bulk (`add`).
  */
-import { ACTIVITY_TYPES, DEFAULT_PRIMARY, activityType } from './activityTypes';
+import { ACTIVITY_TYPES, DEFAULT_PRIMARY, FORMS, activityType } from './activityTypes';
 import { field, marketoDateTime } from './fields';
 import type { LeadRecord } from './leads';
 
@@ -82,6 +82,19 @@ function after(e: Activity, p: LogPosition): boolean {
 	return e.time > p.time || (e.time === p.time && e.id > p.id);
 }
 
+/**
+ * The primary attribute of an added activity: as given; a form of the sandbox completed from its name or id (Fill
+ * Out Form); the type's usual one when neither is given.
+ */
+function primaryOf(typeId: number, id: number | undefined, value: string | undefined): { id?: number; value?: string } {
+	if (id === undefined && value === undefined) return DEFAULT_PRIMARY[typeId] ?? {};
+	if (typeId === 2) {
+		const form = FORMS.find((f) => f.id === id || f.name === value);
+		if (form) return { id: id ?? form.id, value: value ?? form.name };
+	}
+	return { id, value };
+}
+
 function toTime(v: NewActivity['activityDate'], now: number): number {
 	if (v === undefined || v === null || v === '') return now;
 	const t = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v);
@@ -93,6 +106,9 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 	private entries: Activity[] = [];
 	private nextId = 1;
 
+	/** `now`: Marketo's clock (the host's, shifted by the sandbox's clock offset) */
+	constructor(private readonly now: () => number = Date.now) {}
+
 	get count(): number {
 		return this.entries.length;
 	}
@@ -102,7 +118,7 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 	}
 
 	/** Adds activities (in the order given); unknown types or bad dates throw before anything is added. */
-	add(list: NewActivity[], now = Date.now()): Activity[] {
+	add(list: NewActivity[], now = this.now()): Activity[] {
 		const made = list.map((a) => {
 			if (!activityType(Number(a.activityTypeId))) throw new Error(`unknown activityTypeId ${String(a.activityTypeId)}`);
 			if (!Number.isInteger(Number(a.leadId))) throw new Error(`leadId '${String(a.leadId)}' is not an integer`);
@@ -110,7 +126,7 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 		});
 		return made.map(({ a, time }) => {
 			const typeId = Number(a.activityTypeId);
-			const primary = DEFAULT_PRIMARY[typeId];
+			const primary = primaryOf(typeId, a.primaryAttributeValueId, a.primaryAttributeValue);
 			const attrs = Array.isArray(a.attributes)
 				? a.attributes.map((x) => ({ name: x.name, value: x.value }))
 				: Object.entries(a.attributes ?? {}).map(([name, value]) => ({ name, value }));
@@ -119,8 +135,8 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 				leadId: Number(a.leadId),
 				activityTypeId: typeId,
 				campaignId: a.campaignId,
-				primaryAttributeValueId: a.primaryAttributeValueId ?? primary?.id,
-				primaryAttributeValue: a.primaryAttributeValue ?? primary?.value,
+				primaryAttributeValueId: primary.id,
+				primaryAttributeValue: primary.value,
 				attributes: attrs,
 			});
 		});
@@ -160,11 +176,11 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 			if (def && !NOT_DATA_VALUES.has(name) && value !== null && value !== undefined) fields.push({ id: def.id, name, newValue: value, oldValue: null });
 		}
 		this.record({
-			time: Date.now(),
+			time: this.now(),
 			leadId: rec.id,
 			activityTypeId: 12,
 			attributes: [
-				{ name: 'Created Date', value: String(rec.createdAt ?? marketoDateTime(Date.now())).slice(0, 10) },
+				{ name: 'Created Date', value: String(rec.createdAt ?? marketoDateTime(this.now())).slice(0, 10) },
 				{ name: 'Source Type', value: 'Web service API' },
 				...(rec.leadSource ? [{ name: 'Lead Source', value: rec.leadSource }] : []),
 				...API_SOURCE,
@@ -174,7 +190,7 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 	}
 
 	changed(rec: LeadRecord, changes: { name: string; oldValue: unknown; newValue: unknown }[]): void {
-		const now = Date.now();
+		const now = this.now();
 		for (const c of changes) {
 			const def = field(c.name);
 			if (!def || NOT_DATA_VALUES.has(c.name)) continue;
@@ -197,7 +213,7 @@ export class ActivityLog implements LeadObserver, MembershipObserver {
 
 	membershipChanged(listId: number, listName: string, leadId: number, added: boolean): void {
 		this.record({
-			time: Date.now(),
+			time: this.now(),
 			leadId,
 			activityTypeId: added ? 24 : 25,
 			primaryAttributeValueId: listId,

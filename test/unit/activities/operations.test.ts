@@ -105,6 +105,22 @@ describe('Activity operations against the sandbox', () => {
 		expect(calls('/rest/v1/activities.json')).toHaveLength(1);
 	});
 
+	it('a failed call of 30 leads: with Continue On Fail its items carry the error, the other items their activities', async () => {
+		for (let lead = 1; lead <= 60; lead++) sandbox().addActivities([{ leadId: lead, activityTypeId: 2 }]);
+		sandbox().injectFault({ path: '/rest/v1/activities.json', kind: 'error', code: 1003, message: 'Sandbox refuses this page' });
+		const items = Array.from({ length: 60 }, (_, i) => ({ id: i + 1 }));
+		const params = { activityTypeIds: [2], leadFilter: 'leadIds', leadId: fromItem('id') };
+		const out = await getMany(params, items, true);
+		expect(out).toHaveLength(60);
+		const failed = json(out).filter((o) => o.error);
+		expect(failed).toHaveLength(30);
+		expect(String(failed[0].error)).toMatch(/1003|Sandbox refuses this page/);
+		for (const item of out.filter((o) => !o.json.error)) expect(item.json.leadId).toBe(items[(item.pairedItem as { item: number }).item].id);
+		// without it, the node stops
+		sandbox().injectFault({ path: '/rest/v1/activities.json', kind: 'error', code: 1003, message: 'Sandbox refuses this page' });
+		await expect(getMany(params, items)).rejects.toThrow(/Sandbox refuses this page/);
+	});
+
 	it('static list: only its members; the list is checked by Marketo (1013 names the list field)', async () => {
 		sandbox().assets.addMember(1021, 3);
 		sandbox().addActivities([{ leadId: 3, activityTypeId: 2 }, { leadId: 4, activityTypeId: 2 }]);

@@ -215,4 +215,29 @@ describe('sandbox activities', () => {
 			[null, 1],
 		]);
 	});
+
+	it("activities happen on Marketo's clock: a clock offset shifts their times", async () => {
+		await api.stop();
+		api = await startSandbox({ seedLeads: 10, clockOffsetSeconds: -3600 });
+		const [added] = api.sb.addActivities([{ leadId: 1, activityTypeId: 2 }]);
+		const lag = Date.now() - Date.parse(String(added.activityDate));
+		expect(lag).toBeGreaterThanOrEqual(3599_000);
+		expect(lag).toBeLessThan(3700_000);
+		// a token for "30 minutes ago" on the host's clock is after the activity on Marketo's
+		const later = await readAll(api, await tokenSince(api, new Date(Date.now() - 1800_000)), { activityTypeIds: 2 });
+		expect(later.flatMap((p) => p.result!)).toEqual([]);
+	});
+
+	it('a Fill Out Form names a form of the sandbox: given by name or by id, the other half is filled in', async () => {
+		const [byName, byId, own] = api.sb.addActivities([
+			{ leadId: 1, activityTypeId: 2, primaryAttributeValue: 'Webinar Registration Form' },
+			{ leadId: 1, activityTypeId: 2, primaryAttributeValueId: 1003 },
+			{ leadId: 1, activityTypeId: 2, primaryAttributeValue: 'Partner Portal Form' },
+		]);
+		expect([byName, byId, own].map((a) => [a.primaryAttributeValueId, a.primaryAttributeValue])).toEqual([
+			[1002, 'Webinar Registration Form'],
+			[1003, 'Newsletter Signup Form'],
+			[undefined, 'Partner Portal Form'],
+		]);
+	});
 });

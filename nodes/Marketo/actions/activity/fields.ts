@@ -21,7 +21,8 @@ export const getManyFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: "e.g. {{ $now.minus(1, 'day') }}",
-		description: "Activities from this moment on, oldest first. A date without a time zone is read in n8n's time zone.",
+		description:
+			'Activities from this moment on, oldest first, e.g. 2026-12-01T00:00:00Z. Give a time zone (Z or +01:00) to be exact: a date without one is read in the time zone of the machine n8n runs on.',
 	},
 	{
 		displayName: 'Leads',

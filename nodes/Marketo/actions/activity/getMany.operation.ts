@@ -31,7 +31,7 @@ function tokenCache(context: OperationContext): (since: string) => Promise<strin
 	return async (since) => {
 		let token = tokens.get(since);
 		if (!token) {
-			token = activityPagingToken(context.client, since, "'Since'");
+			token = activityPagingToken(context.client, since, `'Since': ${since}.`);
 			tokens.set(since, token);
 		}
 		return await token;
