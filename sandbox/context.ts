@@ -8,6 +8,8 @@ import type { LeadStore } from './store/leads';
 import type { AssetStore } from './store/assets';
 import type { BulkImports } from './bulk/imports';
 import type { BulkExports } from './bulk/exports';
+import type { CampaignStore } from './store/campaigns';
+import type { ProgramStore } from './store/programs';
 
 export interface SandboxState {
 	options: ResolvedOptions;
@@ -15,6 +17,8 @@ export interface SandboxState {
 	assets: AssetStore;
 	imports: BulkImports;
 	exports: BulkExports;
+	campaigns: CampaignStore;
+	programs: ProgramStore;
 }
 
 export interface Ctx {

@@ -18,8 +18,12 @@ import { leadRoutes } from './routes/leads';
 import { assetRoutes } from './routes/assets';
 import { membershipRoutes } from './routes/membership';
 import { bulkRoutes } from './routes/bulk';
+import { campaignRoutes } from './routes/campaigns';
+import { programRoutes } from './routes/programs';
+import { CampaignStore } from './store/campaigns';
+import { ProgramStore } from './store/programs';
 
-const ROUTES: Route[] = [...leadRoutes, ...membershipRoutes, ...assetRoutes, ...bulkRoutes];
+const ROUTES: Route[] = [...leadRoutes, ...membershipRoutes, ...assetRoutes, ...bulkRoutes, ...campaignRoutes, ...programRoutes];
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
@@ -59,7 +63,14 @@ export class MarketoSandbox {
 			leads.partitions = leads.partitions.filter((p) => p.name === 'Default');
 		} else if (this.options.seedAssets) assets.seedDefaults();
 		leads.seed(this.options.seedLeads);
-		const state = { options: this.options, leads, assets } as SandboxState;
+		// a fresh instance has its channels but no programs or campaigns
+		const campaigns = new CampaignStore();
+		const programs = new ProgramStore();
+		if (!this.options.fresh && this.options.seedAssets) {
+			campaigns.seedDefaults();
+			programs.seedDefaults();
+		}
+		const state = { options: this.options, leads, assets, campaigns, programs } as SandboxState;
 		state.imports = new BulkImports(state);
 		state.exports = new BulkExports(state);
 		return state;
@@ -160,6 +171,14 @@ export class MarketoSandbox {
 
 	get assets(): AssetStore {
 		return this.state.assets;
+	}
+
+	get campaigns(): CampaignStore {
+		return this.state.campaigns;
+	}
+
+	get programs(): ProgramStore {
+		return this.state.programs;
 	}
 
 	stats(): Record<string, unknown> {
