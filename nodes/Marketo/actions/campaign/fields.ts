@@ -1,49 +1,18 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { InputError, parseId } from '../shared/values';
+import { assetLocator, locatorId } from '../shared/locators';
+import { InputError } from '../shared/values';
 
 /**
  * The smart campaign: picked from a list searchable by name (`searchMethod`: every campaign, or only those Marketo
  * lets the API request), given by ID, or pasted as its Marketo URL (`https://app-xxx.marketo.com/#SC1001A1`).
  */
 export function campaignLocator(description: string, searchMethod: 'searchCampaigns' | 'searchRequestableCampaigns'): INodeProperties {
-	return {
-		displayName: 'Campaign',
-		name: 'campaign',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a smart campaign...',
-				typeOptions: { searchListMethod: searchMethod, searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 1001',
-				validation: [{ type: 'regex', properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'A campaign ID is a whole number' } }],
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'e.g. https://app-ab12.marketo.com/#SC1001A1',
-				extractValue: { type: 'regex', regex: '#SC([0-9]+)' },
-				validation: [{ type: 'regex', properties: { regex: '.*#SC[0-9]+.*', errorMessage: "Paste the campaign's Marketo URL, which contains #SC<id>" } }],
-			},
-		],
-	};
+	return assetLocator({ name: 'campaign', displayName: 'Campaign', description, noun: 'smart campaign', searchListMethod: searchMethod, urlCode: 'SC', exampleId: 1001 });
 }
 
 export function campaignId(fn: IExecuteFunctions, itemIndex: number): number {
-	const value = fn.getNodeParameter('campaign', itemIndex, undefined, { extractValue: true }) as unknown;
-	return parseId(typeof value === 'string' ? value.trim() : value, 'Campaign');
+	return locatorId(fn, itemIndex, 'campaign', 'Campaign');
 }
 
 export const myTokensField: INodeProperties = {

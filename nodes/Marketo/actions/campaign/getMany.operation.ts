@@ -4,6 +4,7 @@ import type { OperationDeclaration } from '../types';
 import { pageByToken } from '../../transport';
 import { returnAllAndLimit } from '../shared/fields';
 import { forEachCheckedItem } from '../shared/items';
+import { readPageLimit } from '../shared/parameters';
 import { parseTextList } from '../shared/values';
 
 const optionalList = (value: unknown, field: string): string[] | undefined =>
@@ -59,18 +60,14 @@ export const getMany: OperationDeclaration = {
 		const { fn, client } = context;
 		return await forEachCheckedItem(
 			context,
-			(i) => {
-				const returnAll = fn.getNodeParameter('returnAll', i) as boolean;
-				return {
-					name: optionalList(fn.getNodeParameter('name', i, ''), 'Name'),
-					programName: optionalList(fn.getNodeParameter('programName', i, ''), 'Program Name'),
-					workspaceName: optionalList(fn.getNodeParameter('workspaceName', i, ''), 'Workspace'),
-					isTriggerable: (fn.getNodeParameter('requestableOnly', i, false) as boolean) || undefined,
-					activeOnly: fn.getNodeParameter('activeOnly', i, false) as boolean,
-					returnAll,
-					limit: returnAll ? 0 : (fn.getNodeParameter('limit', i) as number),
-				};
-			},
+			(i) => ({
+				...readPageLimit(fn, i),
+				name: optionalList(fn.getNodeParameter('name', i, ''), 'Name'),
+				programName: optionalList(fn.getNodeParameter('programName', i, ''), 'Program Name'),
+				workspaceName: optionalList(fn.getNodeParameter('workspaceName', i, ''), 'Workspace'),
+				isTriggerable: (fn.getNodeParameter('requestableOnly', i, false) as boolean) || undefined,
+				activeOnly: fn.getNodeParameter('activeOnly', i, false) as boolean,
+			}),
 			async ({ activeOnly, returnAll, limit, ...qs }) => {
 				const request = { method: 'GET' as const, path: '/rest/v1/campaigns.json', qs };
 				// Marketo cannot filter on "active": read every page, then keep the active ones up to the limit

@@ -4,6 +4,7 @@ import type { OperationDeclaration } from '../types';
 import { pageByOffset } from '../../transport';
 import { returnAllAndLimit } from '../shared/fields';
 import { forEachCheckedItem } from '../shared/items';
+import { readPageLimit } from '../shared/parameters';
 
 export const getMany: OperationDeclaration = {
 	value: 'getAll',
@@ -15,10 +16,7 @@ export const getMany: OperationDeclaration = {
 		const { fn, client } = context;
 		return await forEachCheckedItem(
 			context,
-			(i) => {
-				const returnAll = fn.getNodeParameter('returnAll', i) as boolean;
-				return { returnAll, limit: returnAll ? 0 : (fn.getNodeParameter('limit', i) as number) };
-			},
+			(i) => readPageLimit(fn, i),
 			async (paging) => await pageByOffset<IDataObject>(client, { method: 'GET', path: '/rest/asset/v1/programs.json' }, paging),
 		);
 	},

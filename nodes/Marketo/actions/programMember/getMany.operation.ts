@@ -4,6 +4,7 @@ import type { OperationDeclaration } from '../types';
 import { pageByToken } from '../../transport';
 import { returnAllAndLimit } from '../shared/fields';
 import { forEachCheckedItem } from '../shared/items';
+import { readPageLimit } from '../shared/parameters';
 import { programId, programLocator } from '../shared/programs';
 import { InputError, parseTextList, requireText } from '../shared/values';
 
@@ -51,14 +52,12 @@ export const getMany: OperationDeclaration = {
 			(i) => {
 				const values = parseTextList(fn.getNodeParameter('filterValues', i), 'Values');
 				if (values.length > 300) throw new InputError(`'Values': Marketo takes at most 300 values; got ${values.length}`);
-				const returnAll = fn.getNodeParameter('returnAll', i) as boolean;
 				return {
+					...readPageLimit(fn, i),
 					id: programId(fn, i),
 					filterType: requireText(fn.getNodeParameter('filterType', i), 'Filter Field'),
 					values,
 					fields: fn.getNodeParameter('fields', i, []) as string[],
-					returnAll,
-					limit: returnAll ? 0 : (fn.getNodeParameter('limit', i) as number),
 				};
 			},
 			async ({ id, filterType, values, fields, returnAll, limit }) => {
