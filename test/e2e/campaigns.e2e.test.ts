@@ -14,6 +14,7 @@ import {
 	itemsOf,
 	marketoNode,
 	pairedIndexes,
+	ran,
 	type NodeSpec,
 	type RunResult,
 } from './rig';
@@ -28,18 +29,42 @@ const BATCH = 1002;
 type Json = Record<string, unknown>;
 const rl = (mode: 'list' | 'id' | 'url', value: string | number): Json => ({ __rl: true, mode, value: String(value) });
 
-describeSandbox("needs a requestable campaign (the API cannot add a 'Campaign is Requested' trigger) and would run real flows")(
-	'Marketo smart campaigns in a real n8n',
-	() => {
-		let rig: E2eRig;
+describe('Marketo smart campaigns in a real n8n', () => {
+	let rig: E2eRig;
+	const node = (name: string, parameters: Json, options: Parameters<typeof marketoNode>[2] = {}): NodeSpec =>
+		marketoNode(rig.credential, { resource: 'campaign', ...parameters }, { ...options, name });
+
+	beforeAll(async () => {
+		rig = await E2eRig.create({ sandbox: { seedLeads: LEADS + 100 } });
+	});
+
+	afterAll(async () => {
+		await rig?.dispose();
+	});
+
+	it('Get Many returns the campaigns Marketo lists, and Get each of them by ID (any instance: reads only)', async () => {
+		const direct = await rig.marketoGet<{ id: number; name: string }>('/rest/v1/campaigns.json', { batchSize: '300' });
+		const first = direct.slice(0, 5);
+		const run = await rig.execute(
+			buildWorkflow(
+				'campaign reads',
+				[node('List Campaigns', { operation: 'getAll', name: '', programName: '', workspaceName: '', requestableOnly: false, activeOnly: false, returnAll: false, limit: 300 })],
+				[itemsNode('Ids', first.map((c) => ({ id: c.id }))), node('Get Each', { operation: 'get', campaign: rl('id', '={{ $json.id }}') })],
+			),
+		);
+		if (!run.ok) throw new Error(`campaign reads failed:\n${describeFailure(run)}`);
+		expect(itemsOf(run, 'List Campaigns').map((i) => i.json.id)).toEqual(direct.map((c) => c.id));
+		// an instance without campaigns gives the Get branch no item, so it does not run
+		const got = ran(run, 'Get Each') ? itemsOf(run, 'Get Each') : [];
+		expect(got.map((i) => [i.json.id, i.json.name])).toEqual(first.map((c) => [c.id, c.name]));
+	});
+
+	describeSandbox("needs a requestable campaign (the API cannot add a 'Campaign is Requested' trigger) and would run real flows")('requests and schedules', () => {
 		let result: RunResult;
 		let log: RequestLogEntry[];
-		const node = (name: string, parameters: Json, options: Parameters<typeof marketoNode>[2] = {}): NodeSpec =>
-			marketoNode(rig.credential, { resource: 'campaign', ...parameters }, { ...options, name });
 		const badTokens = { token: [{ name: 'my.Webinar Link', value: 'https://example.com/w' }] };
 
 		beforeAll(async () => {
-			rig = await E2eRig.create({ sandbox: { seedLeads: LEADS + 100 } });
 			const workflow = buildWorkflow(
 				'smart campaigns',
 				[
@@ -63,10 +88,6 @@ describeSandbox("needs a requestable campaign (the API cannot add a 'Campaign is
 			result = await rig.execute(workflow);
 			log = [...rig.sandbox!.requestLog];
 			if (!result.ok) throw new Error(`campaign workflow failed:\n${describeFailure(result)}`);
-		});
-
-		afterAll(async () => {
-			await rig?.dispose();
 		});
 
 		it('Request for 1,000 items makes exactly 10 trigger calls of 100 leads', () => {
@@ -114,5 +135,5 @@ describeSandbox("needs a requestable campaign (the API cannot add a 'Campaign is
 			expect(itemsOf(result, 'Get Requestable').map((i) => i.json.id)).toEqual([1001, 1005]);
 			expect(itemsOf(result, 'Get One')[0].json).toEqual(expect.objectContaining({ id: REQUESTABLE, name: 'Webinar Confirmation', type: 'trigger' }));
 		});
-	},
-);
+	});
+});

@@ -1,27 +1,11 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { describeProgramMembers } from '../actions/shared/programs';
+import type { ProgramMemberField } from '../actions/shared/programs';
 import { marketoClient } from '../transport';
-import type { MarketoClient } from '../transport';
 
-interface MemberField {
-	name: string;
-	displayName?: string;
-	dataType?: string;
-	updateable?: boolean;
-}
-
-interface MemberDescribe {
-	searchableFields?: string[][];
-	fields?: MemberField[];
-}
-
-async function describeMembers(client: MarketoClient): Promise<MemberDescribe> {
-	const answer = await client.request<MemberDescribe>({ method: 'GET', path: '/rest/v1/programs/members/describe.json' });
-	return answer.result?.[0] ?? {};
-}
-
-const fieldOption = (f: MemberField): INodePropertyOptions => ({
+const fieldOption = (f: ProgramMemberField): INodePropertyOptions => ({
 	name: f.displayName && f.displayName !== f.name ? `${f.displayName} (${f.name})` : f.name,
 	value: f.name,
 	description: f.dataType,
@@ -31,17 +15,17 @@ const fieldOption = (f: MemberField): INodePropertyOptions => ({
 export const programLoadOptions = {
 	/** Fields Marketo can filter program members by (single-field search keys of the describe). */
 	async getProgramMemberSearchableFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-		const describe = await describeMembers(await marketoClient(this));
+		const describe = await describeProgramMembers(await marketoClient(this));
 		const single = new Set((describe.searchableFields ?? []).filter((keys) => keys.length === 1).map((keys) => keys[0]));
 		return (describe.fields ?? []).filter((f) => single.has(f.name)).map(fieldOption);
 	},
 
 	async getProgramMemberFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-		return ((await describeMembers(await marketoClient(this))).fields ?? []).map(fieldOption);
+		return ((await describeProgramMembers(await marketoClient(this))).fields ?? []).map(fieldOption);
 	},
 
 	async getUpdateableProgramMemberFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-		return ((await describeMembers(await marketoClient(this))).fields ?? []).filter((f) => f.updateable === true).map(fieldOption);
+		return ((await describeProgramMembers(await marketoClient(this))).fields ?? []).filter((f) => f.updateable === true).map(fieldOption);
 	},
 
 	/** The statuses of the chosen program's channel, in progression order (its channel is read from the program). */

@@ -124,6 +124,12 @@ describe('Campaign, Program and Program Member operations against the sandbox', 
 			]);
 			expect(sandbox().programs.member(1034, 1)!.data.registrationCode).toBe('R-1');
 			await expect(run({ resource: 'programMember', operation: 'sync', program: rl('id', '1034'), leadId: fromItem('id'), memberFields: {} }, [{ id: 1 }])).rejects.toThrow("'Member Fields' is empty");
+			// a field Marketo does not let you write is named before any write
+			sandbox().clearLog();
+			await expect(
+				run({ resource: 'programMember', operation: 'sync', program: rl('id', '1034'), leadId: fromItem('id'), memberFields: { field: [{ name: 'statusName', value: 'Attended' }] } }, [{ id: 1 }]),
+			).rejects.toThrow("'Member Fields': statusName is not a program member field Marketo lets you write; these are: registrationCode, webinarUrl, attendeeNotes");
+			expect(calls('/rest/v1/programs/1034/members.json', 'POST')).toHaveLength(0);
 		});
 
 		it('Get Many filters members by a field and pages to the end', async () => {

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { OperationDeclaration } from '../types';
 import { leadIdField } from '../shared/fields';
-import { programLocator } from '../shared/programs';
+import { describeProgramMembers, programLocator } from '../shared/programs';
 import { InputError } from '../shared/values';
 import { writeMembers } from './memberWrite';
 
@@ -59,9 +59,19 @@ export const sync: OperationDeclaration = {
 		},
 	],
 	execute: async (context) => {
-		const { fn } = context;
+		const { fn, client } = context;
+		// field names are checked against the instance before anything is written (one read)
+		const updateable = new Set(((await describeProgramMembers(client)).fields ?? []).filter((f) => f.updateable === true).map((f) => f.name));
 		return await writeMembers(context, {
-			fieldsOf: (i) => memberFields(fn.getNodeParameter('memberFields', i, {})),
+			fieldsOf: (i) => {
+				const fields = memberFields(fn.getNodeParameter('memberFields', i, {}));
+				for (const name of Object.keys(fields)) {
+					if (!updateable.has(name)) {
+						throw new InputError(`'Member Fields': ${name} is not a program member field Marketo lets you write; these are: ${[...updateable].join(', ') || 'none'}`);
+					}
+				}
+				return fields;
+			},
 			path: (id) => `/rest/v1/programs/${id}/members.json`,
 			body: (input) => ({ input }),
 			errorHint: (id) => `'Program': program ${id}.`,
