@@ -58,6 +58,16 @@ describe('Campaign, Program and Program Member operations against the sandbox', 
 			]);
 		});
 
+		it('Request whose answer is lost is not sent again: the items say the outcome is unknown and where to look', async () => {
+			sandbox().injectFault({ path: TRIGGER, kind: 'dropAfterHandling' });
+			const error = (await run(request(), leads(5)).catch((e: unknown) => e)) as Error & { description?: string };
+			expect(error.message).toContain('Request Campaign 1001 for 5 leads got no answer');
+			expect(error.description).toContain("campaign's Results tab");
+			// Marketo ran the campaign once for the five leads; the node did not request them a second time
+			expect(calls(TRIGGER)).toHaveLength(1);
+			expect(sandbox().campaigns.leadsRequested(1001)).toEqual([1, 2, 3, 4, 5]);
+		});
+
 		it('Schedule sends runAt, tokens and the clone program name, one call per item', async () => {
 			const runAt = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 			const out = await run({ resource: 'campaign', operation: 'schedule', campaign: rl('url', 'https://app-ab12.marketo.com/#SC1002A1'), runAt, tokens: { token: [{ name: '{{my.Subject}}', value: 'Hello' }] }, cloneToProgramName: '' });
