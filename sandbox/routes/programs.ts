@@ -1,6 +1,6 @@
 /** Programs and channels (asset API) and program members (lead database API). */
 import { type Ctx, type Route, checkBatch, inputArray, intParam, jsonObject, param } from '../context';
-import { MarketoError, skipped, successBody } from '../envelope';
+import { MarketoError, assetBody, skipped, successBody } from '../envelope';
 import { batchSizeParam, decodePageToken, pageOf } from '../paging';
 import { DEFAULT_MEMBER_FIELDS, MEMBER_FIELDS, MEMBER_SEARCHABLE, type Member, type Program } from '../store/programs';
 import { found, offsetPage } from './assets';
@@ -22,6 +22,40 @@ function getProgramByName(ctx: Ctx): Record<string, unknown> {
 	if (!name) throw new MarketoError('701', 'name cannot be blank');
 	const p = ctx.state.programs.byName(name);
 	return found(p ? [ctx.state.programs.programJson(p)] : []);
+}
+
+/** Create Program (form or JSON): name, folder ({"id","type"}), type, channel, description. */
+function createProgram(ctx: Ctx): Record<string, unknown> {
+	const programs = ctx.state.programs;
+	const name = param(ctx, 'name');
+	if (!name) throw new MarketoError('701', 'name cannot be blank');
+	const type = param(ctx, 'type');
+	if (!type) throw new MarketoError('701', 'type cannot be blank');
+	const channelName = param(ctx, 'channel');
+	if (!channelName) throw new MarketoError('701', 'channel cannot be blank');
+	const channel = programs.channelByName(channelName);
+	if (!channel) throw new MarketoError('1003', `Invalid channel '${channelName}'`);
+	const rawFolder = param(ctx, 'folder');
+	let folder: { id: number; type: 'Folder' | 'Program' };
+	try {
+		const parsed = JSON.parse(rawFolder ?? '') as { id?: unknown; type?: unknown };
+		folder = { id: Number(parsed.id), type: String(parsed.type).toLowerCase() === 'program' ? 'Program' : 'Folder' };
+	} catch {
+		throw new MarketoError('701', 'folder cannot be blank');
+	}
+	if (!ctx.state.assets.folder(folder)) throw new MarketoError('710', `${folder.type} ${folder.id} not found`);
+	if (programs.byName(name)) throw new MarketoError('709', `Program '${name}' already exists`);
+	ctx.recordCount = 1;
+	const p = programs.create({ name, type, channel: channel.name, folder, description: param(ctx, 'description') ?? '' });
+	return assetBody([programs.programJson(p)]);
+}
+
+function deleteProgram(ctx: Ctx): Record<string, unknown> {
+	const id = intParam(ctx, 'id');
+	if (!ctx.state.programs.get(id)) throw new MarketoError('702', `Program ${id} not found`);
+	ctx.recordCount = 1;
+	ctx.state.programs.delete(id);
+	return assetBody([{ id }]);
 }
 
 function browseChannels(ctx: Ctx): Record<string, unknown> {
@@ -186,6 +220,8 @@ const MEMBERS = /^\/rest\/v1\/programs\/(?<programId>[^/]+)\/members\.json$/;
 
 export const programRoutes: Route[] = [
 	{ method: 'GET', path: new RegExp(`^${A}/programs\\.json$`), need: 'readAssets', handle: browsePrograms },
+	{ method: 'POST', path: new RegExp(`^${A}/programs\\.json$`), need: 'writeAssets', handle: createProgram },
+	{ method: 'POST', path: /^\/rest\/asset\/v1\/program\/(?<id>\d+)\/delete\.json$/, need: 'writeAssets', handle: deleteProgram },
 	{ method: 'GET', path: new RegExp(`^${A}/program/byName\\.json$`), need: 'readAssets', handle: getProgramByName },
 	{ method: 'GET', path: /^\/rest\/asset\/v1\/program\/(?<id>\d+)\.json$/, need: 'readAssets', handle: getProgram },
 	{ method: 'GET', path: new RegExp(`^${A}/channels\\.json$`), need: 'readAssets', handle: browseChannels },

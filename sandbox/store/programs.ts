@@ -117,6 +117,20 @@ export class ProgramStore {
 		return this.all().find((p) => p.name === name);
 	}
 
+	/** A new program (Create Program); the caller checks the name, folder and channel. */
+	create(fields: Pick<Program, 'name' | 'description' | 'type' | 'channel' | 'folder'>): Program {
+		const now = Date.now();
+		const p: Program = { ...fields, id: this.nextProgramId++, workspace: 'Default', createdAt: now, updatedAt: now };
+		this.programs.set(p.id, p);
+		return p;
+	}
+
+	/** Deletes a program and its members. */
+	delete(id: number): boolean {
+		this.members.delete(id);
+		return this.programs.delete(id);
+	}
+
 	/** A copy of a program under a new name (Schedule Campaign's cloneToProgramName). */
 	clone(source: Program, name: string): Program {
 		const now = Date.now();

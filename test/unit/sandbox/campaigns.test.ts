@@ -80,6 +80,18 @@ describe('sandbox programs and program members', () => {
 		expect(channel.result[0].progressionStatuses.map((s: { name: string }) => s.name)).toEqual(['Not in Program', 'Invited', 'Registered', 'No Show', 'Attended', 'Attended On-demand']);
 	});
 
+	it('creates a program in a folder with a channel (name taken: 709) and deletes it with its members', async () => {
+		const made = await api.call('POST', '/rest/asset/v1/programs.json', { form: { name: 'Autumn Webinar', folder: '{"id":14,"type":"Folder"}', type: 'Event', channel: 'Webinar' } });
+		const id = made.body.result[0].id;
+		expect(made.body.result[0]).toEqual(expect.objectContaining({ name: 'Autumn Webinar', channel: 'Webinar', type: 'Event' }));
+		expect((await api.call('POST', '/rest/asset/v1/programs.json', { form: { name: 'Autumn Webinar', folder: '{"id":14,"type":"Folder"}', type: 'Event', channel: 'Webinar' } })).body.errors[0].code).toBe('709');
+		expect((await api.call('POST', '/rest/asset/v1/programs.json', { form: { name: 'X', folder: '{"id":14,"type":"Folder"}', type: 'Event', channel: 'Nope' } })).body.errors[0].code).toBe('1003');
+		await api.post(`/rest/v1/programs/${id}/members/status.json`, { statusName: 'Invited', input: [{ leadId: 1 }] });
+		expect((await api.call('POST', `/rest/asset/v1/program/${id}/delete.json`)).body.result).toEqual([{ id }]);
+		expect(api.sb.programs.get(id)).toBeUndefined();
+		expect(api.sb.programs.member(id, 1)).toBeUndefined();
+	});
+
 	it('describes program members and filters them by a searchable field, paged', async () => {
 		const describe = await api.get('/rest/v1/programs/members/describe.json');
 		expect(describe.result[0].searchableFields).toEqual([['leadId'], ['reachedSuccess'], ['statusName'], ['registrationCode']]);
