@@ -15,10 +15,13 @@ import {
 	marketoNode,
 	pairedIndexes,
 	ran,
+	uniqueName,
+	fetchAccessToken,
 	type NodeSpec,
 	type RunResult,
 } from './rig';
 import type { RequestLogEntry } from '../../sandbox';
+import { normalizeBaseUrl } from '../../nodes/Marketo/transport';
 
 const LEADS = 1000;
 /** The seeded webinar: leads 1-5 Invited, 6-10 Registered, 11-15 Attended. */
@@ -61,6 +64,77 @@ describe('Marketo programs and program members in a real n8n', () => {
 		const byName = ran(run, 'Get By Name') ? itemsOf(run, 'Get By Name') : [];
 		expect(byUrl.map((i) => i.json.id)).toEqual(first.map((p) => p.id));
 		expect(byName.map((i) => i.json.id)).toEqual(first.map((p) => p.id));
+	});
+
+	describe('a program of its own (any instance): statuses forward only', () => {
+		const OWN_LEADS = 20;
+		const tag = uniqueName('e2e-members');
+		let own = 0;
+		let leadIds: number[] = [];
+		let result: RunResult;
+
+		/** A form POST to the asset API as the rig's API user (the node has no Create Program). */
+		const assetPost = async (path: string, form: Record<string, string>): Promise<Json> => {
+			const base = normalizeBaseUrl(rig.baseUrl);
+			const token = await fetchAccessToken(base, rig.credentialData);
+			const answer = await fetch(`${base}${path}`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams(form).toString(),
+			});
+			const body = (await answer.json()) as { success?: boolean; result?: Json[]; errors?: unknown };
+			if (!body.success) throw new Error(`POST ${path} failed: ${JSON.stringify(body.errors ?? body)}`);
+			return body.result?.[0] ?? {};
+		};
+
+		beforeAll(async () => {
+			const folder = await rig.listFolder();
+			own = Number((await assetPost('/rest/asset/v1/programs.json', { name: tag, folder: JSON.stringify(folder), type: 'Event', channel: 'Webinar', description: 'n8n end-to-end test' })).id);
+			if (rig.sandbox) {
+				leadIds = Array.from({ length: OWN_LEADS }, (_, i) => i + 1);
+			} else {
+				const emails = Array.from({ length: OWN_LEADS }, (_, i) => `${tag}-${i}@example.com`);
+				rig.removeLeadsAfterwards(emails);
+				const made = await rig.execute(
+					buildWorkflow('own leads', [
+						itemsNode('Emails', emails.map((email) => ({ email, lastName: 'E2e' }))),
+						node('Create Leads', { resource: 'lead', operation: 'upsert', action: 'createOnly', lookupField: 'email', dataMode: 'autoMap' }),
+					]),
+				);
+				if (!made.ok) throw new Error(`could not create the leads:\n${describeFailure(made)}`);
+				leadIds = itemsOf(made, 'Create Leads').map((i) => Number(i.json.id));
+			}
+			const ids = leadIds.map((id) => ({ id }));
+			const status = (name: string, statusName: string): NodeSpec =>
+				node(name, { resource: 'programMember', operation: 'updateStatus', program: rl('id', own), statusName, leadId: '={{ $json.id }}' });
+			result = await rig.execute(
+				buildWorkflow(
+					'own program',
+					[itemsNode('Own Leads', ids), status('Register Own', 'Registered')],
+					[itemsNode('Own Leads Again', ids), status('Invite Own', 'Invited')],
+					[node('Read Own', { resource: 'programMember', operation: 'getAll', program: rl('id', own), filterType: 'leadId', filterValues: leadIds.join(','), fields: ['statusName'], returnAll: true })],
+				),
+			);
+			if (!result.ok) throw new Error(`own program workflow failed:\n${describeFailure(result)}`);
+		});
+
+		afterAll(async () => {
+			if (own) await assetPost(`/rest/asset/v1/program/${own}/delete.json`, {}).catch(() => undefined);
+		});
+
+		it('Update Status makes the leads members at Registered; an earlier status then skips every one with Marketo\'s reason', () => {
+			const registered = itemsOf(result, 'Register Own');
+			expect(registered.map((i) => [pairedIndexes(i)[0], i.json.leadId, i.json.status])).toEqual(leadIds.map((id, i) => [i, id, 'created']));
+			const invited = itemsOf(result, 'Invite Own');
+			expect(invited).toHaveLength(OWN_LEADS);
+			invited.forEach((item, i) => {
+				expect(pairedIndexes(item)).toEqual([i]);
+				expect(item.json).toEqual(expect.objectContaining({ programId: own, leadId: leadIds[i], statusName: 'Invited', status: 'skipped', reasonCode: '1037' }));
+				expect(String(item.json.reasonMessage)).not.toBe('');
+			});
+			const read = itemsOf(result, 'Read Own').map((i) => [Number(i.json.leadId), i.json.statusName]);
+			expect(read.sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([...leadIds].sort((a, b) => a - b).map((id) => [id, 'Registered']));
+		});
 	});
 
 	describeSandbox("needs the sandbox's seeded program, channel and members, and its request log")('statuses and member data', () => {
