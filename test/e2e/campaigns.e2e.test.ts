@@ -15,6 +15,7 @@ import {
 	marketoNode,
 	pairedIndexes,
 	ran,
+	rl,
 	type NodeSpec,
 	type RunResult,
 } from './rig';
@@ -27,7 +28,6 @@ const NOT_REQUESTABLE = 1003;
 const BATCH = 1002;
 
 type Json = Record<string, unknown>;
-const rl = (mode: 'list' | 'id' | 'url', value: string | number): Json => ({ __rl: true, mode, value: String(value) });
 
 describe('Marketo smart campaigns in a real n8n', () => {
 	let rig: E2eRig;

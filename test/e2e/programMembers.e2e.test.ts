@@ -15,6 +15,7 @@ import {
 	marketoNode,
 	pairedIndexes,
 	ran,
+	rl,
 	uniqueName,
 	fetchAccessToken,
 	type NodeSpec,
@@ -29,7 +30,6 @@ const WEBINAR = 1034;
 const SKIP_REASON = 'Lead skipped because it is already in or past this status';
 
 type Json = Record<string, unknown>;
-const rl = (mode: 'list' | 'id' | 'url', value: string | number): Json => ({ __rl: true, mode, value: String(value) });
 
 describe('Marketo programs and program members in a real n8n', () => {
 	let rig: E2eRig;
