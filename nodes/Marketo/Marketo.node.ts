@@ -5,6 +5,7 @@ import { buildProperties, route } from './actions/router';
 import { marketoApiConnectionTest } from './methods/credentialTest';
 import { listSearch } from './methods/listSearch';
 import { loadOptions } from './methods/loadOptions';
+import { resourceMapping } from './methods/resourceMapping';
 
 export class Marketo implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,6 +27,7 @@ export class Marketo implements INodeType {
 	methods = {
 		loadOptions,
 		listSearch,
+		resourceMapping,
 		credentialTest: { marketoApiConnectionTest },
 	};
 
