@@ -53,7 +53,7 @@ export const columnMapperProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. row_number, internalNote',
 		description: 'Comma-separated input fields not to send to Marketo',
-		displayOptions: { show: { dataMode: [MAPPER_MODE], 'columns.mappingMode': ['autoMapInputData'] } },
+		displayOptions: { show: { dataMode: [MAPPER_MODE], '/columns.mappingMode': ['autoMapInputData'] } },
 	},
 ];
 
