@@ -155,4 +155,44 @@ describe('Lead > Create or Update with the column mapper in a real n8n', () => {
 			expect(sandbox.requestLog.filter((e) => e.path === '/rest/v1/leads.json' && e.method === 'POST')).toEqual([]);
 		});
 	});
+
+	it('the editor loads the columns through n8n\'s resource mapper endpoint (email is the column to match on by default)', async () => {
+		const n8n = await rig.startN8n();
+		try {
+			// the owner account the editor signs in with; n8n answers /healthz before its REST API is up
+			const deadline = Date.now() + 120_000;
+			let cookie = '';
+			while (!cookie) {
+				if (Date.now() > deadline) throw new Error('n8n did not accept the owner setup within 120 s');
+				const setup = await fetch(`${n8n.url}/rest/owner/setup`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify({ email: 'owner@mapper.test', firstName: 'Map', lastName: 'Per', password: 'Mapper-Owner-1' }),
+				}).catch(() => undefined);
+				cookie = setup?.ok ? (setup.headers.get('set-cookie') ?? '').split(';')[0] : '';
+				if (!cookie) await new Promise((retry) => setTimeout(retry, 1_000));
+			}
+			expect(cookie).toMatch(/=/);
+			const response = await fetch(`${n8n.url}/rest/dynamic-node-parameters/resource-mapper-fields`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', Cookie: cookie },
+				body: JSON.stringify({
+					path: 'parameters.columns',
+					methodName: 'getLeadColumns',
+					nodeTypeAndVersion: { name: 'n8n-nodes-marketo.marketo', version: 1 },
+					currentNodeParameters: { resource: 'lead', operation: 'upsert', dataMode: 'mapper', columns: { mappingMode: 'defineBelow', value: null } },
+					credentials: { marketoApi: { id: rig.credential.id, name: rig.credential.name } },
+				}),
+			});
+			const body = (await response.json()) as { data?: { fields: ResourceMapperField[] } };
+			expect(response.status).toBe(200);
+			const fields = body.data?.fields ?? [];
+			expect(fields.map((f) => f.id).sort()).toEqual(columns.map((c) => c.id).sort());
+			expect(fields.find((f) => f.id === 'email')).toMatchObject({ defaultMatch: true, canBeUsedToMatch: true, type: 'string' });
+			expect(fields.find((f) => f.id === 'numberOfEmployees')).toMatchObject({ type: 'number' });
+			expect(fields.find((f) => f.id === 'updatedAt')).toMatchObject({ readOnly: true, removed: true });
+		} finally {
+			await n8n.stop();
+		}
+	});
 });
