@@ -30,17 +30,18 @@ export const createOrUpdate: OperationDeclaration = {
 	value: 'upsert',
 	name: 'Create or Update',
 	action: 'Create or update leads',
-	description: "Create or update leads with Marketo's sync (300 leads per call, across all input items)",
+	// n8n's wording for every upsert operation; the Action field below says what Marketo's sync does
+	description: 'Create a new record, or update the current one if it already exists (upsert)',
 	properties: [
 		{
 			displayName: 'Action',
 			name: 'action',
 			type: 'options',
 			options: [
-				{ name: 'Create or Update', value: 'createOrUpdate', description: 'Update the lead found by the lookup field, or create it' },
-				{ name: 'Create Only', value: 'createOnly', description: 'Create new leads; a lead that already exists is skipped' },
-				{ name: 'Update Only', value: 'updateOnly', description: 'Update existing leads; a lead not found is skipped' },
-				{ name: 'Create Duplicate', value: 'createDuplicate', description: 'Always create a new lead, even if one with the same lookup value exists' },
+				{ name: 'Create or Update', value: 'createOrUpdate', description: 'Update the lead found by the lookup field, or create it', action: 'Create or update a lead' },
+				{ name: 'Create Only', value: 'createOnly', description: 'Create new leads; a lead that already exists is skipped', action: 'Create new leads only' },
+				{ name: 'Update Only', value: 'updateOnly', description: 'Update existing leads; a lead not found is skipped', action: 'Update existing leads only' },
+				{ name: 'Create Duplicate', value: 'createDuplicate', description: 'Always create a new lead, even if one with the same lookup value exists', action: 'Always create a new lead' },
 			],
 			default: 'createOrUpdate',
 			description: 'What Marketo does when a lead with the same lookup value exists',

@@ -12,18 +12,18 @@ export function leadIdField(description: string): INodeProperties {
 		required: true,
 		default: '={{ $json.id }}',
 		placeholder: 'e.g. 318816',
-		description: `${description} Usually mapped from the input, e.g. {{ $json.id }}. Several IDs can be given in one item, separated by commas.`,
+		description: `${description} By default the ID field of each input item. Several IDs can be given in one item, separated by commas.`,
 	};
 }
 
 export function leadFieldsSelector(description: string): INodeProperties {
 	return {
-		displayName: 'Fields',
+		displayName: 'Field Names or IDs',
 		name: 'fields',
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getLeadFields' },
 		default: [],
-		description: `${description} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		description: `${description} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 	};
 }
 
@@ -35,11 +35,11 @@ export function partitionNameField(required: boolean, description: string): INod
 		typeOptions: { loadOptionsMethod: 'getPartitionNames' },
 		required,
 		default: '',
-		description: `${description} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		description: `${description} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 	};
 }
 
-export function returnAllAndLimit(what: string): INodeProperties[] {
+export function returnAllAndLimit(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -54,7 +54,7 @@ export function returnAllAndLimit(what: string): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 50,
-			description: `Max number of ${what} to return`,
+			description: 'Max number of results to return',
 			displayOptions: { show: { returnAll: [false] } },
 		},
 	];

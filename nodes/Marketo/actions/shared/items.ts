@@ -3,6 +3,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { BatchEntry, BatchOutcome } from '../../transport';
 import type { OperationContext } from '../types';
+import { explainEmptyValue } from './missingFields';
 
 /** An output item paired to the input item it came from. */
 export function paired(json: IDataObject, itemIndex: number): INodeExecutionData {
@@ -11,6 +12,11 @@ export function paired(json: IDataObject, itemIndex: number): INodeExecutionData
 
 function errorMessage(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
+}
+
+/** An error reading an item's parameters, with the input field an expression missed when the value was empty. */
+function inputError(context: OperationContext, error: unknown, itemIndex: number): unknown {
+	return explainEmptyValue(error, context.fn.getNode().parameters, context.items[itemIndex], itemIndex);
 }
 
 /** The error to stop the node with, keeping n8n's error classes and naming the item. */
@@ -56,7 +62,8 @@ export async function forEachCheckedItem<P>(
 	for (let i = 0; i < context.items.length; i++) {
 		try {
 			inputs.push({ input: await read(i) });
-		} catch (error) {
+		} catch (caught) {
+			const error = inputError(context, caught, i);
 			if (!context.continueOnFail) throw asNodeError(context, error, i);
 			inputs.push({ rejected: errorItem(error, i) });
 		}
@@ -93,7 +100,8 @@ export function collectEntries<R>(
 		try {
 			const records = read(i);
 			for (const record of Array.isArray(records) ? records : [records]) entries.push({ itemIndex: i, record });
-		} catch (error) {
+		} catch (caught) {
+			const error = inputError(context, caught, i);
 			if (!context.continueOnFail) throw asNodeError(context, error, i);
 			rejected.set(i, errorItem(error, i));
 		}
