@@ -32,20 +32,20 @@ export const createOrUpdate: OperationDeclaration = {
 	description: "Create or update leads with Marketo's sync (300 leads per call, across all input items)",
 	properties: [
 		{
-			displayName: 'Action',
+			displayName: 'If the Lead Exists',
 			name: 'action',
 			type: 'options',
 			options: [
-				{ name: 'Create or Update', value: 'createOrUpdate', description: 'Update the lead found by the lookup field, or create it' },
-				{ name: 'Create Only', value: 'createOnly', description: 'Create new leads; a lead that already exists is skipped' },
-				{ name: 'Update Only', value: 'updateOnly', description: 'Update existing leads; a lead not found is skipped' },
-				{ name: 'Create Duplicate', value: 'createDuplicate', description: 'Always create a new lead, even if one with the same lookup value exists' },
+				{ name: 'Update It (Create New Ones)', value: 'createOrUpdate', description: 'Update the lead found by the lookup field; create the leads not found' },
+				{ name: 'Skip It (Create New Ones Only)', value: 'createOnly', description: 'Create new leads; a lead that already exists is skipped' },
+				{ name: 'Update It (Never Create)', value: 'updateOnly', description: 'Update existing leads; a lead not found is skipped' },
+				{ name: 'Create a Duplicate', value: 'createDuplicate', description: 'Always create a new lead, even if one with the same lookup value exists' },
 			],
 			default: 'createOrUpdate',
-			description: 'What Marketo does when a lead with the same lookup value exists',
+			description: 'What Marketo does when a lead with the same lookup value already exists'
 		},
 		{
-			displayName: 'Lookup Field Name or ID',
+			displayName: 'Lookup Field',
 			name: 'lookupField',
 			type: 'options',
 			typeOptions: { loadOptionsMethod: 'getSearchableFields' },
@@ -99,7 +99,7 @@ export const createOrUpdate: OperationDeclaration = {
 		if (entries.length === 0) return outcomeItems(context, [], rejected, () => ({}));
 		const partition = partitionName ? (await leadPartitions(client)).find((p) => p.name === partitionName) : undefined;
 		if (partitionName && !partition) {
-			throw new NodeOperationError(fn.getNode(), `'Partition Name or ID': no partition named "${partitionName}" on this instance`);
+			throw new NodeOperationError(fn.getNode(), `'Partition': no partition named "${partitionName}" on this instance`);
 		}
 		// Create Only and Create Duplicate make leads: sent twice, the second call skips or duplicates them
 		const creating = action === 'createOnly' || action === 'createDuplicate' ? (action as 'createOnly' | 'createDuplicate') : undefined;
