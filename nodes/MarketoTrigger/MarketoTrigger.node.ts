@@ -141,7 +141,9 @@ export class MarketoTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when Marketo bulk export or import jobs finish',
+		// n8n's node picker merges the Marketo node and this trigger into one "Marketo" entry and shows this
+		// description for both, so it speaks for the pair
+		description: 'Marketo leads, lead partitions, static lists and bulk jobs; the trigger starts a workflow when a bulk export or import job finishes',
 		defaults: { name: 'Marketo Trigger' },
 		polling: true,
 		inputs: [],
