@@ -23,9 +23,9 @@ const DOC_SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 /** The screenshots the README shows: the file taken here, and its name there. */
 const FOR_README: Record<string, string> = {
-	'04-example-create-or-update-leads.png': 'create-or-update-leads.png',
-	'13-output-add-to-list.png': 'add-to-list-output.png',
-	'17-trigger-test-event.png': 'trigger-test-event.png',
+	'example-create-or-update-leads.png': 'create-or-update-leads.png',
+	'output-add-to-list.png': 'add-to-list-output.png',
+	'trigger-test-event.png': 'trigger-test-event.png',
 };
 
 const results: Array<{ name: string; ok: boolean; ms: number; error?: string }> = [];
@@ -164,9 +164,12 @@ async function main(): Promise<number> {
 
 			await step(page, "picks a folder from the sandbox's folders and programs", async () => {
 				await editor.openNode('Create list');
+				// the detector itself: the required Folder, still empty, is marked
+				check((await editor.parameterIssues()).length > 0, 'the empty required Folder is not marked: the issue detector sees nothing');
 				const offered = await editor.pickFromLocator('folder', 'Seed Lists');
 				check(offered.some((o) => o.includes('Summer Webinar')), `the folder picker offers: ${offered.join(', ')}`);
 				await shot(page, 'picked-folder');
+				check((await editor.parameterIssues()).length === 0, `still marked after picking: ${(await editor.parameterIssues()).join('; ')}`);
 				await editor.closeNode();
 			});
 
@@ -211,6 +214,8 @@ async function main(): Promise<number> {
 			created.export = (await editor.rest<{ id: string }>('POST', '/rest/workflows', exportWorkflow())).id;
 			await editor.openWorkflow(created.export);
 			await editor.openNode('Export leads');
+			await editor.pickersLoaded();
+			check((await editor.parameterIssues()).length === 0, `Export Leads is marked: ${(await editor.parameterIssues()).join('; ')}`);
 			const started = Date.now();
 			await editor.runOpenNode();
 			const seconds = (Date.now() - started) / 1000;
@@ -240,18 +245,20 @@ async function main(): Promise<number> {
 		await step(page, "tests the credential: success, then a wrong secret shows Marketo's message", async () => {
 			await page.goto(`${N8N_URL}/home/credentials`);
 			await page.getByText('Marketo Sandbox', { exact: true }).first().click();
+			// the dialog's body (its header, with Save, is outside this element)
 			const modal = editor.byTestId('credential-edit-dialog');
+			const save = editor.byTestId('credential-save-button').first();
 			// n8n tests a saved credential when it opens
 			await editor.byTestId('credentials-config-container-test-success', modal).waitFor();
 			await shot(page, 'credential-test-ok');
 			const secret = editor.byTestId('parameter-input-clientSecret', modal).locator('input').first();
 			await secret.fill('a-wrong-secret');
-			await editor.byTestId('credential-save-button', modal).click();
+			await save.click();
 			await modal.getByText(/Bad client credentials/).first().waitFor();
 			await shot(page, 'credential-test-wrong-secret');
 			// the right secret back
 			await secret.fill('sandbox-client-secret');
-			await editor.byTestId('credential-save-button', modal).click();
+			await save.click();
 			await editor.byTestId('credentials-config-container-test-success', modal).waitFor();
 			await page.keyboard.press('Escape');
 		});
@@ -268,7 +275,7 @@ function report(): number {
 		mkdirSync(DOC_SHOTS, { recursive: true });
 		const taken = readdirSync(SHOTS);
 		for (const [suffix, target] of Object.entries(FOR_README)) {
-			const file = taken.find((f) => f.endsWith(suffix.replace(/^\d+-/, '')));
+			const file = taken.find((f) => f.replace(/^\d+-/, '') === suffix);
 			if (file) copyFileSync(join(SHOTS, file), join(DOC_SHOTS, target));
 		}
 	}

@@ -95,6 +95,14 @@ describe('Export Leads against a local test server', () => {
 		expect(pollSeconds({}, 'https://123-ABC-456.mktorest.com')).toBe(60);
 	});
 
+	it("a window's start is never empty on a new node: 7 days ago, by expression", () => {
+		const starts = allFields().filter(({ where, field }) => where === 'bulkExport/exportLeads' && /^(created|updated)After$/.test(field.name));
+		expect(starts.map(({ field }) => [field.name, field.required, field.default])).toEqual([
+			['createdAfter', true, '={{ $now.minus({ days: 7 }).toISO() }}'],
+			['updatedAfter', true, '={{ $now.minus({ days: 7 }).toISO() }}'],
+		]);
+	});
+
 	it('the large-file notice shows for File output only, without the admin setting as its first words', () => {
 		expect(outputFields.find((f) => f.name === 'output')?.hint).toBeUndefined();
 		const notice = outputFields.find((f) => f.type === 'notice')!;

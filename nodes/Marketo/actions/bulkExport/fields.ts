@@ -40,13 +40,19 @@ export const exportFieldsField: INodeProperties = {
 	required: true,
 };
 
+/**
+ * A window's start defaults to 7 days ago: n8n marks an empty required date as missing only when it has no
+ * default at all, so an empty one passed the editor unmarked and failed only when run.
+ */
+const LAST_7_DAYS = '={{ $now.minus({ days: 7 }).toISO() }}';
+
 const dateField = (displayName: string, name: string, filterType: string, description: string, required: boolean): INodeProperties => ({
 	displayName,
 	name,
 	type: 'dateTime',
 	required,
-	default: '',
-	description,
+	default: required ? LAST_7_DAYS : '',
+	description: required ? `${description} Default: 7 days ago.` : description,
 	displayOptions: { show: { filterType: [filterType] } },
 });
 
