@@ -10,9 +10,10 @@
  * production webhooks of workflows published before the main process starts.
  */
 import { request } from 'node:http';
+import { join } from 'node:path';
 
 import type { SandboxOptions } from '../../sandbox';
-import { E2eRig, freePort, startN8nProcess, waitFor, type CredentialData, type StartedN8n, type Workflow } from '../e2e/rig';
+import { E2eRig, freePort, installPackage, packPackage, startN8nProcess, waitFor, type CredentialData, type StartedN8n, type Workflow } from '../e2e/rig';
 import { startPostgres, startRedis, type StartedPostgres, type StartedService } from './services';
 
 export interface QueueClusterOptions {
@@ -88,13 +89,25 @@ export class QueueCluster {
 		}
 	}
 
-	/** Starts the main process, then the workers (together); resolves when each answers its health check. */
+	/**
+	 * Starts the main process, then the workers (together); resolves when each answers its health check. Each worker
+	 * has a user folder of its own with the package installed in it, as on a machine of its own: a worker loads
+	 * community nodes from its own folder, not from the main process.
+	 */
 	async start(): Promise<void> {
 		this.main = await this.rig.startN8n({ timeoutMs: 180_000 });
+		const tarball = await packPackage(join(this.rig.workDir, 'pack'));
 		const started = await Promise.allSettled(
-			Array.from({ length: this.options.workers }, async () => {
+			Array.from({ length: this.options.workers }, async (_, i) => {
+				const userFolder = join(this.rig.workDir, `worker-${i + 1}`);
+				await installPackage(userFolder, tarball);
 				const port = await freePort();
-				const env = await this.rig.env({ QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' });
+				const env = await this.rig.env({
+					N8N_USER_FOLDER: userFolder,
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(port),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				});
 				const args = ['worker', `--concurrency=${this.options.workerConcurrency}`];
 				return await startN8nProcess(this.rig.n8nBin, env, port, this.rig.workDir, 180_000, args);
 			}),
