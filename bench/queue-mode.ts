@@ -27,6 +27,7 @@ main(async () => {
 	await preparePackage();
 	const rows: string[][] = [];
 	const loads: string[] = [];
+	const errorNotes: string[] = [];
 	let last: ListLoadResult | undefined;
 	for (const mode of MODES) {
 		progress(`${mode.label}: ${EXECUTIONS} executions × ${int(ids)} ids`);
@@ -40,6 +41,9 @@ main(async () => {
 			log: progress,
 		});
 		last = r;
+		const errors = new Map<string, number>();
+		for (const a of r.answers) for (const [message, n] of Object.entries(a.summary?.errors ?? {})) errors.set(message, (errors.get(message) ?? 0) + n);
+		for (const [message, n] of errors) errorNotes.push(`${mode.label}: ${int(n)} items failed with “${message}”.`);
 		const failed = r.answers.reduce((sum, a) => sum + (a.summary ? a.summary.items - (a.summary.byStatus.added ?? 0) : ids), 0);
 		const workers = new Set([...r.executionWorkers.values()].flat()).size;
 		const c = r.calls;
@@ -70,6 +74,7 @@ main(async () => {
 			`Sandbox time scale ${scale}: a ${window} s rate window instead of 20 s, each call held ${Math.round(500 * scale)} ms (Marketo answers a 300-id list call in about 0.5 s); the credential’s Rate Window is ${window} s.`,
 			`Ideal: ${last ? seconds(last.idealMs) : '–'} (the least the window allows for ${int(Math.ceil(ids / 300) * EXECUTIONS)} calls: the first 100 at once, each further 100 one window later); at Marketo’s steady 100 calls per 20 s they take ${last ? seconds(last.steadyMs / scale, 0) : '–'}.`,
 			'Calls took: from the first Add Leads call reaching the sandbox to the last answer; “at Marketo’s 20 s” divides it by the time scale. Webhooks answered: from the four calls to the last answer (n8n’s work included).',
+			...errorNotes,
 			`Machine: ${loads.join('; ')}.`,
 		],
 	);

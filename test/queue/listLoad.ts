@@ -39,6 +39,8 @@ export interface ExecutionSummary {
 	executionId: string;
 	items: number;
 	byStatus: Record<string, number>;
+	/** the message of each failed item's error, with how many items carry it */
+	errors: Record<string, number>;
 }
 
 export interface ListLoadResult {
@@ -86,9 +88,13 @@ export function addLeadsOnWebhook(credential: { id: string; name: string }): Wor
 	);
 	const summary = codeNode(
 		'Summary',
-		'const byStatus = {};\n' +
-			"for (const item of $input.all()) { const s = item.json.status ?? (item.json.error ? 'error' : 'none'); byStatus[s] = (byStatus[s] ?? 0) + 1; }\n" +
-			'return [{ json: { executionId: String($execution.id), items: $input.all().length, byStatus } }];',
+		'const byStatus = {};\nconst errors = {};\n' +
+			'for (const item of $input.all()) {\n' +
+			"\tconst s = item.json.status ?? (item.json.error ? 'error' : 'none');\n" +
+			'\tbyStatus[s] = (byStatus[s] ?? 0) + 1;\n' +
+			'\tif (item.json.error) errors[String(item.json.error)] = (errors[String(item.json.error)] ?? 0) + 1;\n' +
+			'}\n' +
+			'return [{ json: { executionId: String($execution.id), items: $input.all().length, byStatus, errors } }];',
 	);
 	return triggeredWorkflow('Marketo queue mode: add leads', webhook, ids, add, summary);
 }
