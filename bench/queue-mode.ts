@@ -44,6 +44,7 @@ main(async () => {
 		const errors = new Map<string, number>();
 		for (const a of r.answers) for (const [message, n] of Object.entries(a.summary?.errors ?? {})) errors.set(message, (errors.get(message) ?? 0) + n);
 		for (const [message, n] of errors) errorNotes.push(`${mode.label}: ${int(n)} items failed with “${message}”.`);
+		for (const a of r.answers.filter((answer) => !answer.summary)) errorNotes.push(`${mode.label}: an execution failed as a whole (HTTP ${a.status}: ${a.text.slice(0, 300)}).`);
 		const failed = r.answers.reduce((sum, a) => sum + (a.summary ? a.summary.items - (a.summary.byStatus.added ?? 0) : ids), 0);
 		const workers = new Set([...r.executionWorkers.values()].flat()).size;
 		const c = r.calls;

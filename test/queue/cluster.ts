@@ -69,7 +69,9 @@ export class QueueCluster {
 				sandbox: options.sandbox,
 				credential: options.credential,
 				credentialName: 'Marketo queue mode',
-				env: { ...postgres.n8nEnv, ...queueModeEnv(redis), ...options.env },
+				// a Code node's task may wait for its runner longer than n8n's 60 s on a busy machine (five n8n processes, each
+				// with a runner of its own, on two cores)
+				env: { ...postgres.n8nEnv, ...queueModeEnv(redis), N8N_RUNNERS_TASK_REQUEST_TIMEOUT: '300', ...options.env },
 			});
 			return new QueueCluster(rig, redis, postgres, options);
 		} catch (error) {

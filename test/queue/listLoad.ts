@@ -68,6 +68,11 @@ export interface ListLoadResult {
 	windowSeconds: number;
 }
 
+function isSummary(json: unknown): json is ExecutionSummary {
+	const summary = json as ExecutionSummary | undefined;
+	return typeof summary?.executionId === 'string' && typeof summary.byStatus === 'object';
+}
+
 /** The webhook workflow; `first`/`count` come from the request body. */
 export function addLeadsOnWebhook(credential: { id: string; name: string }): Workflow {
 	const webhook = {
@@ -127,7 +132,7 @@ export async function runListLoad(options: ListLoadOptions): Promise<ListLoadRes
 			),
 		);
 		const wallMs = Date.now() - started;
-		const answers = raw.map(({ status, json, text }) => ({ status, text, summary: json as ExecutionSummary | undefined }));
+		const answers = raw.map(({ status, json, text }) => ({ status, text, summary: isSummary(json) ? json : undefined }));
 		const ids = answers.map((a) => a.summary?.executionId).filter((id): id is string => !!id);
 		await cluster.waitForFinishedLines(ids).catch((error: Error) => log(error.message));
 
@@ -135,6 +140,10 @@ export async function runListLoad(options: ListLoadOptions): Promise<ListLoadRes
 		const mainLog = cluster.main?.output() ?? '';
 		const calls = logFigures(sandbox.requestLog.filter((e) => e.path === `/rest/v1/lists/${LIST_ID}/leads.json`));
 		const neededCalls = Math.ceil(options.idsPerExecution / MAX_BATCH) * options.executions;
+		if (answers.some((a) => !a.summary)) {
+			// an execution failed as a whole: what its worker said is the only trace left once the cluster is gone
+			cluster.workers.forEach((w, i) => log(`worker ${i + 1} log (end):\n${w.output().slice(-3000)}`));
+		}
 		return {
 			answers,
 			executionWorkers,
