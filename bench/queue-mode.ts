@@ -72,7 +72,7 @@ main(async () => {
 		),
 		[
 			`n8n main + ${EXECUTIONS} \`n8n worker --concurrency=1\`, Redis and PostgreSQL on one machine; executions started by ${EXECUTIONS} production webhook calls at once; credential at its default share (50 calls / window, 5 in flight) in every worker.`,
-			`Sandbox time scale ${scale}: a ${window} s rate window instead of 20 s, each call held ${Math.round(500 * scale)} ms (Marketo answers a 300-id list call in about 0.5 s); the credential’s Rate Window is ${window} s.`,
+			`${scale === 1 ? 'Real time: the sandbox’s window is Marketo’s 20 s' : `Sandbox time scale ${scale}: a ${window} s rate window instead of 20 s`}, each call held ${Math.round(500 * scale)} ms (taken as Marketo’s time for a 300-id list call: 0.5 s, scaled); the credential’s Rate Window is ${window} s.`,
 			`Ideal: ${last ? seconds(last.idealMs) : '–'} (the least the window allows for ${int(Math.ceil(ids / 300) * EXECUTIONS)} calls: the first 100 at once, each further 100 one window later); at Marketo’s steady 100 calls per 20 s they take ${last ? seconds(last.steadyMs / scale, 0) : '–'}.`,
 			'Calls took: from the first Add Leads call reaching the sandbox to the last answer; “at Marketo’s 20 s” divides it by the time scale. Webhooks answered: from the four calls to the last answer (n8n’s work included).',
 			...errorNotes,
