@@ -37,6 +37,8 @@ interface ReadOptions {
 	listId?: number;
 	/** only activities of these leads (at most 30) */
 	leadIds?: number[];
+	/** only activities whose primary asset is one of these (a form, a list; Marketo takes it with one type only) */
+	assetIds?: number[];
 	/** stop once this many activities are read; pages are asked no larger than what is missing, so none is cut */
 	limit?: number;
 	/** stop after this many activity calls (the token then says where to go on) */
@@ -98,7 +100,7 @@ async function readLog(client: MarketoClient, path: string, filter: Record<strin
 		const page = await client.request<ActivityRecord>({
 			method: 'GET',
 			path,
-			qs: { ...filter, listId: query.listId, leadIds, batchSize: missing, nextPageToken: token },
+			qs: { ...filter, listId: query.listId, leadIds, assetIds: query.assetIds?.length ? query.assetIds : undefined, batchSize: missing, nextPageToken: token },
 			errorHint: query.errorHint,
 		});
 		pages++;
