@@ -69,7 +69,7 @@ export const importLeads: OperationDeclaration = {
 			displayOptions: { show: { source: ['items'] } },
 		},
 		{
-			displayName: 'Lookup Field Name or ID',
+			displayName: 'Lookup Field',
 			name: 'lookupField',
 			type: 'options',
 			typeOptions: { loadOptionsMethod: 'getSearchableFields' },
