@@ -17,7 +17,7 @@ async function exportItem(context: IPollFunctions, run: ExportRun, job: ExportJo
 	const first = await exportFileFetcher(run, job.exportId)(0);
 	const format = String(job.format ?? 'CSV').toUpperCase() as ExportFormat;
 	const fileName = `marketo-export-${job.exportId}.${format.toLowerCase()}`;
-	const binary = await fileBinary(context.helpers.prepareBinaryData, first.body, completedJobFile(run, job, first)(), fileName, format);
+	const binary = await fileBinary(context.helpers.prepareBinaryData, completedJobFile(run, job, first)(), fileName, format);
 	return { json, binary: { [binaryProperty]: binary } };
 }
 

@@ -13,7 +13,7 @@ export * from './http';
 export * from './paging';
 export { resetLimiters, RateLimiter } from './limiter';
 export { resetTokens } from './token';
-export { readableClassOf } from './streamed';
+export { bodySource, readableClass, toBuffer } from './bodies';
 export * from './settings';
 
 export const CREDENTIAL_NAME = 'marketoApi';

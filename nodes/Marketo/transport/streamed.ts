@@ -1,3 +1,5 @@
+import { bodySource, toBuffer } from './bodies';
+import type { BodySource } from './bodies';
 import type { HttpResponse } from './http';
 import { parseJson } from './response';
 
@@ -16,39 +18,6 @@ const READ_AHEAD_BYTES = 1_048_576;
 /** An error envelope is short: a body starting with `{` and longer than this is a file. */
 const ENVELOPE_MAX_BYTES = 65_536;
 
-type Chunk = Buffer | string | Uint8Array;
-type Source = AsyncIterable<Chunk> & { destroy?: (error?: Error) => void };
-
-/** The stream classes n8n hands over are Node's; a community node may not import Node's `stream` module. */
-interface ReadableLike {
-	readonly readableLength: number;
-	push(chunk: Buffer | null): boolean;
-	destroy(error?: Error): void;
-}
-type ReadableClass = (new (options: {
-	read: () => void;
-	destroy: (error: Error | null, callback: (error?: Error | null) => void) => void;
-}) => ReadableLike) & { from(iterable: AsyncIterable<Buffer>, options?: { objectMode?: boolean }): unknown };
-
-/** The class named Readable among the prototypes of `like` (a Node stream n8n handed us), if any. */
-export function readableClassOf(like: unknown): ReadableClass | undefined {
-	let proto: unknown = like && typeof like === 'object' ? Object.getPrototypeOf(like) : undefined;
-	while (proto) {
-		const ctor = (proto as { constructor?: { name?: string; from?: unknown } }).constructor;
-		if (ctor?.name === 'Readable' && typeof ctor.from === 'function') return ctor as unknown as ReadableClass;
-		proto = Object.getPrototypeOf(proto);
-	}
-	return undefined;
-}
-
-function isSource(body: unknown): body is Source {
-	return !!body && typeof body === 'object' && Symbol.asyncIterator in body;
-}
-
-function toBuffer(chunk: Chunk): Buffer {
-	return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-}
-
 /** A streamed body as it arrives: a queue filled from the connection, read by whoever takes the file. */
 class ArrivingBody {
 	private readonly queue: Buffer[] = [];
@@ -59,7 +28,7 @@ class ArrivingBody {
 	private waiters: Array<() => void> = [];
 
 	constructor(
-		private readonly source: Source,
+		private readonly source: BodySource,
 		private readonly done: () => void,
 	) {
 		void this.pump();
@@ -139,26 +108,8 @@ class ArrivingBody {
 		}
 	}
 
-	/** The body for the reader: a Node Readable when the source was one (n8n's binary store takes those). */
-	reader(): AsyncIterable<Buffer> {
-		const Readable = readableClassOf(this.source);
-		if (Readable) {
-			const stream: ReadableLike = new Readable({
-				read: () => {
-					this.next().then(
-						(chunk) => stream.push(chunk),
-						// a destroyed stream drops what it holds: the break is told only once every byte before it was read
-						// (an empty push asks to be called again on the next read)
-						(error: Error) => (stream.readableLength > 0 ? stream.push(Buffer.alloc(0)) : stream.destroy(error)),
-					);
-				},
-				destroy: (error, callback) => {
-					this.abandon();
-					callback(error);
-				},
-			});
-			return stream as unknown as AsyncIterable<Buffer>;
-		}
+	/** The body for the reader, piece by piece (a break is told once every byte before it was read); `destroy` lets go. */
+	reader(): AsyncIterable<Buffer> & { destroy: () => void } {
 		return Object.assign(this.chunks(), { destroy: () => this.abandon() });
 	}
 
@@ -184,17 +135,27 @@ async function messageText(body: ArrivingBody): Promise<string> {
 	return text;
 }
 
+/** A body handed over whole (bytes): an error status or Marketo's envelope becomes text, a file stays bytes. */
+function wholeAnswer(response: HttpResponse): HttpResponse {
+	if (!(response.body instanceof Uint8Array)) return response;
+	const bytes = toBuffer(response.body);
+	const failed = response.statusCode < 200 || response.statusCode >= 300;
+	const envelope = !failed && bytes.length <= ENVELOPE_MAX_BYTES && isEnvelope(bytes.toString('utf8'));
+	return { ...response, body: failed || envelope ? bytes.toString('utf8') : bytes };
+}
+
 /**
  * Settles a streamed answer. An error status, or Marketo's envelope on a 2xx, becomes text (read by the envelope
  * rules: token refresh, retries, errors). Anything else is the file: a stream with every byte, the first ones
  * included. `release` (the concurrency place) is called when the body has arrived, broke off or was let go of.
  */
 export async function streamedAnswer(response: HttpResponse, release: () => void): Promise<HttpResponse> {
-	if (!isSource(response.body)) {
+	const source = bodySource(response.body);
+	if (!source) {
 		release();
-		return response;
+		return wholeAnswer(response);
 	}
-	const body = new ArrivingBody(response.body, release);
+	const body = new ArrivingBody(source, release);
 	let answered = false;
 	try {
 		const answer = await settle(response, body);

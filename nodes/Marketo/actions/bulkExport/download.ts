@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { isDroppedConnection, readableClassOf } from '../../transport';
+import { bodySource, isDroppedConnection, readableClass, toBuffer } from '../../transport';
 import { DelimitedParser } from '../shared/csv';
 
 /**
@@ -57,20 +57,13 @@ export function parseContentRange(value: string | undefined): { first: number; l
 
 async function* chunksOf(body: unknown): AsyncGenerator<Buffer> {
 	if (body === undefined || body === null) return;
-	if (typeof body === 'string') {
-		if (body.length) yield Buffer.from(body, 'utf8');
+	if (typeof body === 'string' || body instanceof Uint8Array) {
+		if (body.length) yield toBuffer(body);
 		return;
 	}
-	if (Buffer.isBuffer(body)) {
-		if (body.length) yield body;
-		return;
-	}
-	if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') {
-		throw new DownloadError('Marketo answered the file with something that is neither text nor a stream');
-	}
-	for await (const chunk of body as AsyncIterable<Buffer | string | Uint8Array>) {
-		yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-	}
+	const source = bodySource(body);
+	if (!source) throw new DownloadError('Marketo answered the file with something that is neither text nor a stream');
+	for await (const chunk of source) yield toBuffer(chunk);
 }
 
 /**
@@ -270,17 +263,8 @@ export type BinaryStream = Exclude<Parameters<IExecuteFunctions['helpers']['prep
 
 /**
  * A Node Readable over `source`, for `prepareBinaryData`, which writes a stream to n8n's binary store (a file in
- * filesystem mode) chunk by chunk. Node's `stream` module may not be imported by a community node, so the
- * Readable class is the one of a stream n8n itself handed us (the HTTP answer). Undefined when `like` is not a
- * Node stream.
+ * filesystem mode) chunk by chunk, whatever shape the HTTP body came in.
  */
-export function readableFrom(like: unknown, source: AsyncIterable<Buffer>): BinaryStream | undefined {
-	return readableClassOf(like)?.from(source, { objectMode: false }) as BinaryStream | undefined;
-}
-
-/** Collects a byte source into one Buffer (when no stream class is at hand). */
-export async function collect(source: AsyncIterable<Buffer>): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of source) chunks.push(chunk);
-	return Buffer.concat(chunks);
+export function readableFrom(source: AsyncIterable<Buffer>): BinaryStream {
+	return readableClass().from(source, { objectMode: false }) as BinaryStream;
 }

@@ -46,7 +46,6 @@ async function downloadForItem(context: OperationContext, run: ExportRun, i: num
 			fileName,
 			binaryPropertyName: String(fn.getNodeParameter('binaryPropertyName', i, 'data')),
 			bytes: completedJobFile(run, job, first)(),
-			streamLike: first.body,
 			summary,
 		});
 	}
@@ -69,7 +68,6 @@ async function downloadForItem(context: OperationContext, run: ExportRun, i: num
 		fileName,
 		binaryPropertyName: String(fn.getNodeParameter('binaryPropertyName', i, 'data')),
 		bytes,
-		streamLike: first.body,
 		summary: { ...summary, range: { firstByte, lastByte: end ?? null, bytes: expected ?? null } },
 	});
 	return [item];

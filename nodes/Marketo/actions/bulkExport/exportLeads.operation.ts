@@ -102,7 +102,7 @@ async function exportForItem(context: OperationContext, run: ExportRun, i: numbe
 	const { done: jobs, failure } = await runJobs(run, { fields: pieces.fields, format, columnHeaderNames: headers }, filters, waits);
 	if (failure && !context.continueOnFail) throw partialExportError(run.node, failure);
 
-	// the first answer is fetched here: n8n's stream class comes with it
+	// the first answer is fetched here, so that a refused file fails before any output is made
 	const first = await exportFileFetcher(run, jobs[0].exportId)(0);
 	const parts = jobs.map((job, n) => completedJobFile(run, job, n === 0 ? first : undefined));
 	const count: JoinCount = { rows: 0, duplicates: 0 };
@@ -147,7 +147,6 @@ async function exportForItem(context: OperationContext, run: ExportRun, i: numbe
 			summary.numberOfRecords = count.rows;
 			summary.boundaryDuplicates = count.duplicates;
 		}),
-		streamLike: first.body,
 		summary,
 	});
 	// with leads as items the summary item is not among them: the failure still gets an item of its own

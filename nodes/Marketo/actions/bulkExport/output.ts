@@ -2,7 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, I
 
 import { delimiterOf } from '../shared/csv';
 import { paired } from '../shared/items';
-import { collect, drain, LeadRowReader, readableFrom, tapped } from './download';
+import { drain, LeadRowReader, readableFrom, tapped } from './download';
 import type { ExportFormat } from './jobs';
 
 export type OutputMode = 'file' | 'items' | 'both';
@@ -56,16 +56,9 @@ export const outputFields: INodeProperties[] = [
 
 type PrepareBinaryData = IExecuteFunctions['helpers']['prepareBinaryData'];
 
-/** The file into n8n's binary store: streamed when n8n gave us a stream class to build one with. */
-export async function fileBinary(
-	prepareBinaryData: PrepareBinaryData,
-	streamLike: unknown,
-	bytes: AsyncIterable<Buffer>,
-	fileName: string,
-	format: ExportFormat,
-): Promise<IBinaryData> {
-	const stream = readableFrom(streamLike, bytes);
-	return await prepareBinaryData(stream ?? (await collect(bytes)), fileName, MIME_TYPES[format] ?? 'text/plain');
+/** The file into n8n's binary store, streamed (never whole in memory when the store is the filesystem). */
+export async function fileBinary(prepareBinaryData: PrepareBinaryData, bytes: AsyncIterable<Buffer>, fileName: string, format: ExportFormat): Promise<IBinaryData> {
+	return await prepareBinaryData(readableFrom(bytes), fileName, MIME_TYPES[format] ?? 'text/plain');
 }
 
 export interface Delivery {
@@ -77,8 +70,6 @@ export interface Delivery {
 	binaryPropertyName: string;
 	/** the bytes of the result (already checked and joined) */
 	bytes: AsyncIterable<Buffer>;
-	/** a stream n8n handed us (the first HTTP answer), whose class the file stream is made with */
-	streamLike: unknown;
 	/** what the file item says about the export */
 	summary: IDataObject;
 }
@@ -94,7 +85,7 @@ export async function deliver(d: Delivery): Promise<INodeExecutionData[]> {
 
 	let file: INodeExecutionData['binary'];
 	if (wantFile) {
-		file = { [d.binaryPropertyName]: await fileBinary(d.fn.helpers.prepareBinaryData, d.streamLike, bytes, d.fileName, d.format) };
+		file = { [d.binaryPropertyName]: await fileBinary(d.fn.helpers.prepareBinaryData, bytes, d.fileName, d.format) };
 	} else {
 		await drain(bytes);
 	}
