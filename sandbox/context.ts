@@ -9,6 +9,8 @@ import type { AssetStore } from './store/assets';
 import type { BulkImports } from './bulk/imports';
 import type { BulkExports } from './bulk/exports';
 import type { ActivityLog } from './store/activities';
+import type { CampaignStore } from './store/campaigns';
+import type { ProgramStore } from './store/programs';
 
 export interface SandboxState {
 	options: ResolvedOptions;
@@ -17,6 +19,8 @@ export interface SandboxState {
 	imports: BulkImports;
 	exports: BulkExports;
 	activities: ActivityLog;
+	campaigns: CampaignStore;
+	programs: ProgramStore;
 }
 
 export interface Ctx {

@@ -20,8 +20,12 @@ import { membershipRoutes } from './routes/membership';
 import { bulkRoutes } from './routes/bulk';
 import { activityRoutes } from './routes/activities';
 import { type Activity, ActivityLog, type NewActivity, activityJson } from './store/activities';
+import { campaignRoutes } from './routes/campaigns';
+import { programRoutes } from './routes/programs';
+import { CampaignStore } from './store/campaigns';
+import { ProgramStore } from './store/programs';
 
-const ROUTES: Route[] = [...leadRoutes, ...membershipRoutes, ...assetRoutes, ...bulkRoutes, ...activityRoutes];
+const ROUTES: Route[] = [...leadRoutes, ...membershipRoutes, ...assetRoutes, ...bulkRoutes, ...campaignRoutes, ...programRoutes, ...activityRoutes];
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
@@ -65,7 +69,14 @@ export class MarketoSandbox {
 		const activities = new ActivityLog(() => Date.now() + this.options.clockOffsetMs);
 		leads.observer = activities;
 		assets.observer = activities;
-		const state = { options: this.options, leads, assets, activities } as SandboxState;
+		// a fresh instance has its channels but no programs or campaigns
+		const campaigns = new CampaignStore();
+		const programs = new ProgramStore();
+		if (!this.options.fresh && this.options.seedAssets) {
+			campaigns.seedDefaults();
+			programs.seedDefaults();
+		}
+		const state = { options: this.options, leads, assets, activities, campaigns, programs } as SandboxState;
 		state.imports = new BulkImports(state);
 		state.exports = new BulkExports(state);
 		return state;
@@ -178,6 +189,14 @@ export class MarketoSandbox {
 
 	get assets(): AssetStore {
 		return this.state.assets;
+	}
+
+	get campaigns(): CampaignStore {
+		return this.state.campaigns;
+	}
+
+	get programs(): ProgramStore {
+		return this.state.programs;
 	}
 
 	stats(): Record<string, unknown> {

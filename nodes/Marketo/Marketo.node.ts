@@ -3,8 +3,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { buildProperties, route } from './actions/router';
 import { marketoApiConnectionTest } from './methods/credentialTest';
+import { campaignListSearch } from './methods/campaignSearch';
 import { listSearch } from './methods/listSearch';
 import { loadOptions } from './methods/loadOptions';
+import { programLoadOptions } from './methods/programOptions';
+import { resourceMapping } from './methods/resourceMapping';
 
 export class Marketo implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,8 +27,9 @@ export class Marketo implements INodeType {
 	};
 
 	methods = {
-		loadOptions,
-		listSearch,
+		loadOptions: { ...loadOptions, ...programLoadOptions },
+		listSearch: { ...listSearch, ...campaignListSearch },
+		resourceMapping,
 		credentialTest: { marketoApiConnectionTest },
 	};
 

@@ -3,7 +3,20 @@
  * Get Many over a log the sandbox is given (1,000 form fills among 400 page visits, read in at least 4 pages, some
  * short while moreResult is true), and lead IDs from 95 items read 30 per call and paired to their items.
  */
-import { buildWorkflow, E2eRig, generatedItemsNode, itemsNode, itemsOf, itSandbox, marketoNode, NEEDS_SANDBOX, outputOf, pairedIndexes } from './rig';
+import {
+	buildWorkflow,
+	E2eRig,
+	generatedItemsNode,
+	itemsNode,
+	itemsOf,
+	itSandbox,
+	marketoNode,
+	NEEDS_SANDBOX,
+	outputOf,
+	pairedIndexes,
+	uniqueEmail,
+	type RunResult,
+} from './rig';
 import type { RequestLogEntry } from '../../sandbox';
 
 const FORM_FILLS = 1000;
@@ -33,6 +46,38 @@ describe('Marketo activities in a real n8n', () => {
 		expect(types).toContainEqual(expect.objectContaining({ id: 12, name: 'New Lead' }));
 		expect(new Set(types.map((t) => t.id)).size).toBe(types.length);
 		rig.sandboxOnly(() => expect((rig.requestLog() ?? []).filter((e) => e.path === '/rest/v1/activities/types.json')).toHaveLength(1));
+	});
+
+	it('leads the node creates have their New Lead activity, read by lead ID and paired to the item of its lead', async () => {
+		const emails = [uniqueEmail('activity'), uniqueEmail('activity'), uniqueEmail('activity')];
+		rig.removeLeadsAfterwards(emails);
+		// five minutes back: room for a real instance's clock
+		const from = new Date(Date.now() - 300_000).toISOString();
+		const readNode = marketoNode(
+			rig.credential,
+			{ resource: 'activity', operation: 'getAll', activityTypeIds: [12], since: from, leadFilter: 'leadIds', leadId: '={{ $json.id }}', returnAll: true },
+			{ name: 'New Lead Activities' },
+		);
+		const created = await rig.mustExecute(
+			buildWorkflow('Activity of new leads', [
+				itemsNode('People', emails.map((email, i) => ({ email, firstName: `Act${i}` }))),
+				marketoNode(rig.credential, { resource: 'lead', operation: 'upsert', action: 'createOnly', lookupField: 'email', dataMode: 'autoMap' }, { name: 'Create Leads' }),
+				readNode,
+			]),
+		);
+		const leads = outputOf(created, 'Create Leads');
+		expect(leads.map((l) => l.status)).toEqual(['created', 'created', 'created']);
+		let result: RunResult = created;
+		// a real instance may log the activity a moment after the lead: read again (each run boots n8n, seconds apart)
+		for (let attempt = 0; itemsOf(result, 'New Lead Activities').length < emails.length && attempt < 6; attempt++) {
+			result = await rig.mustExecute(buildWorkflow('Activity of new leads, again', [itemsNode('Leads', leads.map((l) => ({ id: l.id }))), readNode]));
+		}
+		const activities = itemsOf(result, 'New Lead Activities');
+		expect(activities).toHaveLength(emails.length);
+		for (const item of activities) {
+			expect(item.json).toMatchObject({ activityTypeId: 12, activityType: 'New Lead' });
+			expect(item.json.leadId).toBe(leads[pairedIndexes(item)[0]].id);
+		}
 	});
 
 	itSandbox.because(NEEDS_SANDBOX.data)(
