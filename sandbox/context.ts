@@ -8,6 +8,7 @@ import type { LeadStore } from './store/leads';
 import type { AssetStore } from './store/assets';
 import type { BulkImports } from './bulk/imports';
 import type { BulkExports } from './bulk/exports';
+import type { ActivityLog } from './store/activities';
 import type { CampaignStore } from './store/campaigns';
 import type { ProgramStore } from './store/programs';
 
@@ -17,6 +18,7 @@ export interface SandboxState {
 	assets: AssetStore;
 	imports: BulkImports;
 	exports: BulkExports;
+	activities: ActivityLog;
 	campaigns: CampaignStore;
 	programs: ProgramStore;
 }

@@ -7,6 +7,7 @@ import { campaignListSearch } from './methods/campaignSearch';
 import { listSearch } from './methods/listSearch';
 import { loadOptions } from './methods/loadOptions';
 import { programLoadOptions } from './methods/programOptions';
+import { resourceMapping } from './methods/resourceMapping';
 
 export class Marketo implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,7 +17,7 @@ export class Marketo implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage leads, lead partitions, static lists and bulk jobs in Adobe Marketo Engage',
+		description: 'Manage leads, lead partitions, static lists and bulk jobs, and read activities, in Adobe Marketo Engage',
 		defaults: { name: 'Marketo' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -28,6 +29,7 @@ export class Marketo implements INodeType {
 	methods = {
 		loadOptions: { ...loadOptions, ...programLoadOptions },
 		listSearch: { ...listSearch, ...campaignListSearch },
+		resourceMapping,
 		credentialTest: { marketoApiConnectionTest },
 	};
 
