@@ -3,8 +3,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { buildProperties, route } from './actions/router';
 import { marketoApiConnectionTest } from './methods/credentialTest';
+import { campaignListSearch } from './methods/campaignSearch';
 import { listSearch } from './methods/listSearch';
 import { loadOptions } from './methods/loadOptions';
+import { programLoadOptions } from './methods/programOptions';
 import { resourceMapping } from './methods/resourceMapping';
 
 export class Marketo implements INodeType {
@@ -15,7 +17,7 @@ export class Marketo implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage leads, lead partitions, static lists and bulk jobs in Adobe Marketo Engage',
+		description: 'Manage leads, lead partitions, static lists and bulk jobs, and read activities, in Adobe Marketo Engage',
 		defaults: { name: 'Marketo' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -25,8 +27,8 @@ export class Marketo implements INodeType {
 	};
 
 	methods = {
-		loadOptions,
-		listSearch,
+		loadOptions: { ...loadOptions, ...programLoadOptions },
+		listSearch: { ...listSearch, ...campaignListSearch },
 		resourceMapping,
 		credentialTest: { marketoApiConnectionTest },
 	};

@@ -57,7 +57,7 @@ export function itemFieldsProperties(text: ItemFieldsText): INodeProperties[] {
 							type: 'options',
 							typeOptions: { loadOptionsMethod: text.fieldsMethod },
 							default: '',
-							description: `${text.fieldDescription} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+							description: `${text.fieldDescription} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 						},
 						{ displayName: 'Value', name: 'value', type: 'string', default: '', description: text.valueDescription },
 					],
