@@ -2,16 +2,31 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { marketoClient } from '../transport';
+import { activity } from './activity';
 import { bulkExport } from './bulkExport';
 import { bulkImport } from './bulkImport';
+import { campaign } from './campaign';
 import { lead } from './lead';
 import { leadPartition } from './leadPartition';
 import { listMembership } from './listMembership';
+import { program } from './program';
+import { programMember } from './programMember';
 import { staticList } from './staticList';
 import type { ResourceDeclaration } from './types';
 
 /** Every resource the node offers, in menu order. Adding a resource is adding its folder and a line here. */
-export const resources: ResourceDeclaration[] = [lead, leadPartition, staticList, listMembership, bulkImport, bulkExport];
+export const resources: ResourceDeclaration[] = [
+	lead,
+	leadPartition,
+	staticList,
+	listMembership,
+	campaign,
+	program,
+	programMember,
+	activity,
+	bulkImport,
+	bulkExport,
+];
 
 /** The node's fields, built from the declarations: Resource, then per resource its Operation, then each operation's fields. */
 export function buildProperties(): INodeProperties[] {

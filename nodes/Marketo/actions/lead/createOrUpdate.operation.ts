@@ -9,6 +9,7 @@ import type { RecordResult } from '../shared/items';
 import { leadPartitions, unknownLeadFields } from '../shared/marketoData';
 import { itemFieldReader, itemFieldsProperties } from '../shared/itemFields';
 import { InputError } from '../shared/values';
+import { columnMapperProperties, columnMapperReader, MAPPER_MODE, mappedLookupField, mapperModeOption } from './columnMapper';
 import { recoverSync } from './recoverSync';
 import type { LeadRecord } from './recoverSync';
 
@@ -52,7 +53,7 @@ export const createOrUpdate: OperationDeclaration = {
 			typeOptions: { loadOptionsMethod: 'getSearchableFields' },
 			default: 'email',
 			description: 'Field that identifies an existing lead (usually email; "ID" means update only). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			displayOptions: { hide: { action: ['createDuplicate'] } },
+			displayOptions: { hide: { action: ['createDuplicate'], dataMode: [MAPPER_MODE] } },
 		},
 		partitionNameField(false, 'Partition new leads are created in, and existing leads are looked up in. Leave empty for the API user\'s default partition.'),
 		...itemFieldsProperties({
@@ -61,15 +62,19 @@ export const createOrUpdate: OperationDeclaration = {
 			fieldDescription: 'Marketo lead field.',
 			valueDescription: 'Value to set; an empty value clears the field',
 			ignoreDescription: 'Comma-separated input fields not to send to Marketo',
+			moreModes: [mapperModeOption],
 		}),
+		...columnMapperProperties,
 	],
 	execute: async (context) => {
 		const { fn, client } = context;
 		const action = fn.getNodeParameter('action', 0) as string;
-		const lookupField = action === 'createDuplicate' ? undefined : (fn.getNodeParameter('lookupField', 0, 'email') as string);
+		const mapped = fn.getNodeParameter('dataMode', 0, 'autoMap') === MAPPER_MODE;
+		const chosenLookup = mapped ? mappedLookupField(fn) : (fn.getNodeParameter('lookupField', 0, 'email') as string);
+		const lookupField = action === 'createDuplicate' ? undefined : chosenLookup;
 		const partitionName = (fn.getNodeParameter('partitionName', 0, '') as string) || undefined;
 
-		const fieldsOf = itemFieldReader(fn);
+		const fieldsOf = mapped ? await columnMapperReader(fn, client, lookupField) : itemFieldReader(fn);
 		const { entries, rejected } = collectEntries<LeadRecord>(context, (i) => {
 			const lead = leadFromEntries(fieldsOf(i, context.items[i].json));
 			if (lookupField) {

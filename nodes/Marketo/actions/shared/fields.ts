@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { assetLocator } from './locators';
+
 /** Field builders shared by operations, so that the same thing looks and reads the same everywhere. */
 
 export function leadIdField(description: string): INodeProperties {
@@ -63,36 +65,5 @@ export function returnAllAndLimit(): INodeProperties[] {
  * given by ID, or pasted as the list's Marketo URL (`https://app-xxx.marketo.com/#ST1021A1`).
  */
 export function staticListLocator(description: string): INodeProperties {
-	return {
-		displayName: 'List',
-		name: 'list',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a static list...',
-				typeOptions: { searchListMethod: 'searchStaticLists', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 1021',
-				validation: [{ type: 'regex', properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'A static list ID is a whole number' } }],
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'e.g. https://app-ab12.marketo.com/#ST1021A1',
-				extractValue: { type: 'regex', regex: '#ST([0-9]+)' },
-				validation: [{ type: 'regex', properties: { regex: '.*#ST[0-9]+.*', errorMessage: "Paste the list's Marketo URL, which contains #ST<id>" } }],
-			},
-		],
-	};
+	return assetLocator({ name: 'list', displayName: 'List', description, noun: 'static list', searchListMethod: 'searchStaticLists', urlCode: 'ST', exampleId: 1021 });
 }

@@ -25,7 +25,9 @@ function asNodeError(context: OperationContext, error: unknown, itemIndex: numbe
 		if (error.context && error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;
 	}
-	return new NodeOperationError(context.fn.getNode(), errorMessage(error), { itemIndex });
+	// keep the reason n8n's own errors carry (e.g. a mapped value of the wrong type)
+	const description = (error as { description?: unknown } | undefined)?.description;
+	return new NodeOperationError(context.fn.getNode(), errorMessage(error), { itemIndex, ...(typeof description === 'string' && description ? { description } : {}) });
 }
 
 /** The output item for an item that failed while "Continue On Fail" is on. */
