@@ -131,10 +131,10 @@ export function activityWatch(event: ActivityEvent, settings: ActivitySettings):
 			};
 		}
 		case 'newActivity': {
-			const types = textList(settings.activityTypeIds).map((t) => parseId(t, 'Activity Types'));
-			if (types.length === 0) throw new InputError("'Activity Types' is empty: choose at least one activity type");
+			const types = textList(settings.activityTypeIds).map((t) => parseId(t, 'Activity Type Names or IDs'));
+			if (types.length === 0) throw new InputError("'Activity Type Names or IDs' is empty: choose at least one activity type");
 			if (types.length > MAX_ACTIVITY_TYPES) {
-				throw new InputError(`'Activity Types' has ${types.length} types: Marketo reads at most ${MAX_ACTIVITY_TYPES} per call, so choose ${MAX_ACTIVITY_TYPES} or fewer (or use a second trigger)`);
+				throw new InputError(`'Activity Type Names or IDs' has ${types.length} types: Marketo reads at most ${MAX_ACTIVITY_TYPES} per call, so choose ${MAX_ACTIVITY_TYPES} or fewer (or use a second trigger)`);
 			}
 			const listId = optionalListId(settings.list, 'Only Members of List');
 			const wanted = new Set(types);

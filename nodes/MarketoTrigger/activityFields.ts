@@ -5,8 +5,6 @@ import { MAX_ACTIVITY_TYPES } from '../Marketo/actions/shared/activityLog';
 import { DEFAULT_TRIGGER_LEAD_FIELDS } from './activityEvents';
 import type { ActivityEvent } from './activityEvents';
 
-const EXPRESSION_LINK = '<a href="https://docs.n8n.io/code/expressions/">expression</a>';
-
 /** The activity events in the trigger's Event list. */
 export const activityEventOptions: INodePropertyOptions[] = [
 	{ name: 'New Lead', value: 'newLead', description: 'A lead was created in Marketo (by a form, an import, a sync, by hand)' },
@@ -32,7 +30,7 @@ export const activityFields: INodeProperties[] = [
 		typeOptions: { loadOptionsMethod: 'getLeadFields' },
 		required: true,
 		default: [],
-		description: `A change of any of these lead fields starts the workflow, once per change. Choose from the list, or specify field names using an ${EXPRESSION_LINK}.`,
+		description: 'A change of any of these lead fields starts the workflow, once per change. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show('leadChanged'),
 	},
 	{
@@ -47,13 +45,13 @@ export const activityFields: INodeProperties[] = [
 	},
 	optionalList('List', 'Only additions to this static list. Leave empty for additions to any static list.', ['addedToList']),
 	{
-		displayName: 'Activity Types',
+		displayName: 'Activity Type Names or IDs',
 		name: 'activityTypeIds',
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getActivityTypes' },
 		required: true,
 		default: [],
-		description: `The activities that start the workflow (at most ${MAX_ACTIVITY_TYPES}), from your instance's standard and custom activity types. Choose from the list, or specify IDs using an ${EXPRESSION_LINK}.`,
+		description: `The activities that start the workflow (at most ${MAX_ACTIVITY_TYPES}), from your instance's standard and custom activity types. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 		displayOptions: show('newActivity'),
 	},
 	optionalList(
@@ -62,12 +60,12 @@ export const activityFields: INodeProperties[] = [
 		['newActivity'],
 	),
 	{
-		displayName: 'Lead Fields',
+		displayName: 'Lead Field Names or IDs',
 		name: 'leadFields',
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getLeadFields' },
-		default: DEFAULT_TRIGGER_LEAD_FIELDS,
-		description: `Fields of the lead to put in each item (under "lead"), read in one call per 300 leads. Empty: email, first name, last name and company. Choose from the list, or specify field names using an ${EXPRESSION_LINK}.`,
+		default: [...DEFAULT_TRIGGER_LEAD_FIELDS],
+		description: 'Fields of the lead to put in each item (under "lead"), read in one call per 300 leads. Empty: email, first name, last name and company. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 		displayOptions: show('newLead', 'leadChanged', 'formFilledOut', 'addedToList', 'newActivity'),
 	},
 ];

@@ -111,7 +111,7 @@ describe('activity events: what is read and what fires', () => {
 		const watch = activityWatch('newActivity', { activityTypeIds: [1, 2, '46'], list: '1021' });
 		expect(watch.read).toEqual({ activityTypeIds: [1, 2, 46], listId: 1021 });
 		expect([watch.matches(activity(1, 46)), watch.matches(activity(2, 12))]).toEqual([true, false]);
-		expect(() => activityWatch('newActivity', { activityTypeIds: [] })).toThrow("'Activity Types' is empty");
+		expect(() => activityWatch('newActivity', { activityTypeIds: [] })).toThrow("'Activity Type Names or IDs' is empty");
 		expect(() => activityWatch('newActivity', { activityTypeIds: Array.from({ length: 11 }, (_, i) => i + 1) })).toThrow('at most 10');
 	});
 });
