@@ -2,7 +2,6 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { staticListLocator } from '../Marketo/actions/shared/fields';
 import { MAX_ACTIVITY_TYPES } from '../Marketo/actions/shared/activityLog';
-import { DEFAULT_TRIGGER_LEAD_FIELDS } from './activityEvents';
 import type { ActivityEvent } from './activityEvents';
 
 /** The activity events in the trigger's Event list. */
@@ -24,7 +23,7 @@ function optionalList(displayName: string, description: string, events: Activity
 /** The fields of the activity events (the node adds the Event list itself). */
 export const activityFields: INodeProperties[] = [
 	{
-		displayName: 'Fields to Watch',
+		displayName: 'Watched Field Names or IDs',
 		name: 'fieldsToWatch',
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getLeadFields' },
@@ -51,7 +50,7 @@ export const activityFields: INodeProperties[] = [
 		typeOptions: { loadOptionsMethod: 'getActivityTypes' },
 		required: true,
 		default: [],
-		description: `The activities that start the workflow (at most ${MAX_ACTIVITY_TYPES}), from your instance's standard and custom activity types. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		description: 'The activities that start the workflow (at most 10), from your instance\'s standard and custom activity types. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show('newActivity'),
 	},
 	optionalList(
@@ -64,7 +63,7 @@ export const activityFields: INodeProperties[] = [
 		name: 'leadFields',
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getLeadFields' },
-		default: [...DEFAULT_TRIGGER_LEAD_FIELDS],
+		default: ['email', 'firstName', 'lastName', 'company'],
 		description: 'Fields of the lead to put in each item (under "lead"), read in one call per 300 leads. Empty: email, first name, last name and company. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 		displayOptions: show('newLead', 'leadChanged', 'formFilledOut', 'addedToList', 'newActivity'),
 	},

@@ -40,15 +40,24 @@ export const exportFieldsField: INodeProperties = {
 	required: true,
 };
 
-const dateField = (displayName: string, name: string, filterType: string, description: string, required: boolean): INodeProperties => ({
-	displayName,
-	name,
-	type: 'dateTime',
-	required,
-	default: '',
-	description,
-	displayOptions: { show: { filterType: [filterType] } },
-});
+/**
+ * A window's start defaults to 7 days ago: n8n marks an empty required date as missing only when it has no
+ * default at all, so an empty one passed the editor unmarked and failed only when run.
+ */
+const LAST_7_DAYS = '={{ $now.minus({ days: 7 }).toISO() }}';
+
+const dateField = (displayName: string, name: string, filterType: string, description: string, required: boolean): INodeProperties => {
+	const initial = required ? LAST_7_DAYS : '';
+	return {
+		displayName,
+		name,
+		type: 'dateTime',
+		required,
+		default: initial,
+		description: required ? `${description} Default: 7 days ago.` : description,
+		displayOptions: { show: { filterType: [filterType] } },
+	};
+};
 
 /**
  * The one filter of an export: a created-at or updated-at window, a static list (picked, by ID, URL or name), a
@@ -163,13 +172,16 @@ export const columnHeaderNamesOption: INodeProperties = {
 	],
 };
 
+/** The poll interval when none is set and the base URL is a local test server: its jobs finish in seconds. */
+export const LOCAL_POLL_SECONDS = 2;
+
 export const pollIntervalOption: INodeProperties = {
 	displayName: 'Poll Interval (Seconds)',
 	name: 'pollInterval',
 	type: 'number',
 	typeOptions: { minValue: MIN_POLL_SECONDS },
 	default: DEFAULT_POLL_SECONDS,
-	description: 'How often to ask Marketo whether the job has finished: at least 60. Marketo updates job status about once a minute and asks for polls no faster.',
+	description: `How often to ask Marketo whether the job has finished: at least 60. Marketo updates job status about once a minute and asks for polls no faster. Not set: 60, or ${LOCAL_POLL_SECONDS} against a local test server (such as the Marketo sandbox), whose jobs finish in seconds.`,
 };
 
 export const maxWaitOption: INodeProperties = {
@@ -266,13 +278,15 @@ export function readFilter(fn: IExecuteFunctions, itemIndex: number, now: Date):
 /**
  * The status poll interval in seconds. Marketo refreshes export job status about once a minute and asks for
  * polls no faster, so under 60 s is refused, except against a local test server (`baseUrl` on localhost or
- * 127.x), whose clock may run faster: the same rule as the credential's Rate Window.
+ * 127.x), whose clock may run faster: the same rule as the credential's Rate Window. Not set: 60 s, or
+ * LOCAL_POLL_SECONDS there (a 2-lead export in the sandbox took 61 s with the 60 s default).
  */
 export function pollSeconds(options: Record<string, unknown>, baseUrl: string): number {
 	const raw = options.pollInterval;
-	if (raw === undefined || raw === null || raw === '') return DEFAULT_POLL_SECONDS;
+	const local = isLocalTestServer(baseUrl);
+	if (raw === undefined || raw === null || raw === '') return local ? LOCAL_POLL_SECONDS : DEFAULT_POLL_SECONDS;
 	const seconds = Number(raw);
-	const floor = isLocalTestServer(baseUrl) ? MIN_POLL_SECONDS : DEFAULT_POLL_SECONDS;
+	const floor = local ? MIN_POLL_SECONDS : DEFAULT_POLL_SECONDS;
 	if (!Number.isFinite(seconds) || seconds < floor) {
 		throw new InputError(
 			`'Poll Interval (Seconds)' is ${String(raw)}: it must be at least ${floor}. Marketo refreshes export job status about once a minute, so asking more often only spends API calls (under 60 s only works against a local test server).`,

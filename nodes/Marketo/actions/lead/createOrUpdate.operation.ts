@@ -6,7 +6,7 @@ import { isOutcomeUnknown, MAX_BATCH, sendInRounds } from '../../transport';
 import { partitionNameField } from '../shared/fields';
 import { collectEntries, errorItem, outcomeItems } from '../shared/items';
 import type { RecordResult } from '../shared/items';
-import { leadPartitions, unknownLeadFields } from '../shared/marketoData';
+import { leadPartitions, partitionNamed, unknownLeadFields } from '../shared/marketoData';
 import { itemFieldReader, itemFieldsProperties } from '../shared/itemFields';
 import { InputError } from '../shared/values';
 import { columnMapperProperties, columnMapperReader, MAPPER_MODE, mappedLookupField, mapperModeOption } from './columnMapper';
@@ -34,17 +34,17 @@ export const createOrUpdate: OperationDeclaration = {
 	description: 'Create a new record, or update the current one if it already exists (upsert)',
 	properties: [
 		{
-			displayName: 'Action',
+			displayName: 'If the Lead Exists',
 			name: 'action',
 			type: 'options',
 			options: [
-				{ name: 'Create or Update', value: 'createOrUpdate', description: 'Update the lead found by the lookup field, or create it', action: 'Create or update a lead' },
-				{ name: 'Create Only', value: 'createOnly', description: 'Create new leads; a lead that already exists is skipped', action: 'Create new leads only' },
-				{ name: 'Update Only', value: 'updateOnly', description: 'Update existing leads; a lead not found is skipped', action: 'Update existing leads only' },
-				{ name: 'Create Duplicate', value: 'createDuplicate', description: 'Always create a new lead, even if one with the same lookup value exists', action: 'Always create a new lead' },
+				{ name: 'Update It (Create New Ones)', value: 'createOrUpdate', description: 'Update the lead found by the lookup field; create the leads not found', action: 'Create or update a lead' },
+				{ name: 'Skip It (Create New Ones Only)', value: 'createOnly', description: 'Create new leads; a lead that already exists is skipped', action: 'Create new leads only' },
+				{ name: 'Update It (Never Create)', value: 'updateOnly', description: 'Update existing leads; a lead not found is skipped', action: 'Update existing leads only' },
+				{ name: 'Create a Duplicate', value: 'createDuplicate', description: 'Always create a new lead, even if one with the same lookup value exists', action: 'Always create a new lead' },
 			],
 			default: 'createOrUpdate',
-			description: 'What Marketo does when a lead with the same lookup value exists',
+			description: 'What Marketo does when a lead with the same lookup value already exists',
 		},
 		{
 			displayName: 'Lookup Field Name or ID',
@@ -103,9 +103,9 @@ export const createOrUpdate: OperationDeclaration = {
 			entries.splice(entries.indexOf(entry), 1);
 		}
 		if (entries.length === 0) return outcomeItems(context, [], rejected, () => ({}));
-		const partition = partitionName ? (await leadPartitions(client)).find((p) => p.name === partitionName) : undefined;
+		const partition = partitionName ? partitionNamed(await leadPartitions(client), partitionName) : undefined;
 		if (partitionName && !partition) {
-			throw new NodeOperationError(fn.getNode(), `'Partition Name or ID': no partition named "${partitionName}" on this instance`);
+			throw new NodeOperationError(fn.getNode(), `'Partition': no partition named "${partitionName}" on this instance`);
 		}
 		// Create Only and Create Duplicate make leads: sent twice, the second call skips or duplicates them
 		const creating = action === 'createOnly' || action === 'createDuplicate' ? (action as 'createOnly' | 'createDuplicate') : undefined;
@@ -120,7 +120,7 @@ export const createOrUpdate: OperationDeclaration = {
 			send: async (input) => {
 				const body: IDataObject = { action, input };
 				if (lookupField) body.lookupField = lookupField;
-				if (partitionName) body.partitionName = partitionName;
+				if (partition) body.partitionName = partition.name;
 				const sent = client.request<RecordResult>({ method: 'POST', path: '/rest/v1/leads.json', body, repeatable: !creating });
 				return await sent.then(
 					(answer) => answer.result ?? [],

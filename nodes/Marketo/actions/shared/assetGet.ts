@@ -20,8 +20,7 @@ export function assetGetOperation(spec: {
 	namePlaceholder: string;
 }): OperationDeclaration {
 	const { noun, label } = spec;
-	// a plain identifier as the default: n8n's linter reads a member expression as a missing default
-	const locatorName = spec.locator.name;
+	const pickerChoice = spec.locator.name;
 	return {
 		value: 'get',
 		name: 'Get',
@@ -36,7 +35,7 @@ export function assetGetOperation(spec: {
 					{ name: label, value: spec.locator.name, description: `Pick the ${noun}, or give its ID or URL` },
 					{ name: 'Exact Name', value: 'name', description: `The full name of the ${noun}, matched exactly` },
 				],
-				default: locatorName,
+				default: pickerChoice,
 			},
 			{ ...spec.locator, displayOptions: { show: { findBy: [spec.locator.name] } } },
 			{

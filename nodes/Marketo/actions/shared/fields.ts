@@ -27,15 +27,19 @@ export function leadFieldsSelector(description: string): INodeProperties {
 	};
 }
 
+/**
+ * The lead partition, picked by name. Optional, its list starts with an empty "default partition" entry: n8n's
+ * editor marks a value its list does not hold as "not supported", and an empty optional picker must be valid.
+ */
 export function partitionNameField(required: boolean, description: string): INodeProperties {
 	return {
 		displayName: 'Partition Name or ID',
 		name: 'partitionName',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getPartitionNames' },
+		typeOptions: { loadOptionsMethod: required ? 'getPartitionNames' : 'getPartitionNamesOrDefault' },
 		required,
 		default: '',
-		description: `${description} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
+		description: `${description} Choose from the list, or specify a partition name or ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 	};
 }
 

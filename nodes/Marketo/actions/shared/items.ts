@@ -119,16 +119,21 @@ export interface RecordResult {
 	[key: string]: IDataObject[keyof IDataObject];
 }
 
+/**
+ * Marketo's per-record result as an output row: what identifies the record, then status, reasonCode and
+ * reasonMessage (the columns a person reads), then every reason. Every row has the same columns, empty where
+ * Marketo gave no reason, so that n8n's table shows no "undefined" cells for the records that went through.
+ */
 export function recordResultJson(result: RecordResult): IDataObject {
-	const reasons = result.reasons ?? (result.reason ? [result.reason] : undefined);
-	const json: IDataObject = { ...result };
-	delete json.reason;
-	if (reasons && reasons.length > 0) {
-		json.reasons = reasons.map((r) => ({ code: String(r.code ?? ''), message: r.message ?? '' }));
-		json.reasonCode = String(reasons[0].code ?? '');
-		json.reasonMessage = reasons[0].message ?? '';
-	}
-	return json;
+	const { status, reasons: given, reason, ...rest } = result;
+	const reasons = (given ?? (reason ? [reason] : [])).map((r) => ({ code: String(r.code ?? ''), message: r.message ?? '' }));
+	return {
+		...rest,
+		...(status !== undefined ? { status } : {}),
+		reasonCode: reasons[0]?.code ?? '',
+		reasonMessage: reasons[0]?.message ?? '',
+		reasons,
+	};
 }
 
 /**
