@@ -52,6 +52,9 @@ async function step(page: Page, name: string, body: () => Promise<void>): Promis
 		results.push({ name, ok: false, ms: Date.now() - started, error: message });
 		console.log(`  ✗ ${name}\n      ${message.split("\n").slice(0, 4).join("\n      ")}`);
 		await page.screenshot({ path: join(SHOTS, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}.png`) }).catch(() => undefined);
+		// what the failed step left open must not fail the next one
+		await page.keyboard.press('Escape').catch(() => undefined);
+		await new Editor(page, N8N_URL).closeNode().catch(() => undefined);
 		return false;
 	}
 }
@@ -254,7 +257,10 @@ async function main(): Promise<number> {
 			const secret = editor.byTestId('parameter-input-clientSecret', modal).locator('input').first();
 			await secret.fill('a-wrong-secret');
 			await save.click();
-			await modal.getByText(/Bad client credentials/).first().waitFor();
+			// n8n shows "Couldn't connect with these settings"; Marketo's own words are behind "More details"
+			await modal.getByText(/Couldn.t connect with these settings/).first().waitFor();
+			await modal.getByText('More details').first().click();
+			await page.getByText(/Bad client credentials/).first().waitFor();
 			await shot(page, 'credential-test-wrong-secret');
 			// the right secret back
 			await secret.fill('sandbox-client-secret');

@@ -14,7 +14,7 @@ export const getMany: OperationDeclaration = {
 	description: 'Find leads whose field (email, ID, company, ...) has one of the given values',
 	properties: [
 		{
-			displayName: 'Filter Field Name or ID',
+			displayName: 'Filter Field',
 			name: 'filterType',
 			type: 'options',
 			typeOptions: { loadOptionsMethod: 'getSearchableFields' },
