@@ -19,7 +19,7 @@ export const exportIdField: INodeProperties = {
 	required: true,
 	default: '={{ $json.exportId }}',
 	placeholder: 'e.g. ce45a7a1-f19d-4ce2-882c-a3c795940a7d',
-	description: "ID of the export job, as 'Create Job' outputs it (exportId). Usually mapped from the input, e.g. {{ $json.exportId }}.",
+	description: "ID of the export job, as 'Create Job' outputs it (exportId). By default the exportId field of the input item.",
 };
 
 export const formatField: INodeProperties = {
@@ -138,7 +138,7 @@ export const fileNameOption: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. leads-2024.csv',
-	description: 'Name of the output file. Empty: marketo-leads-<export ID>.<format>.',
+	description: 'Name of the output file. Empty: marketo-leads-&lt;export ID&gt;.&lt;format&gt;.',
 };
 
 /** Column header names: an option of Create Job and Export Leads. */
