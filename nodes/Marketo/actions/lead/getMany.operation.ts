@@ -14,7 +14,7 @@ export const getMany: OperationDeclaration = {
 	description: 'Find leads whose field (email, ID, company, ...) has one of the given values',
 	properties: [
 		{
-			displayName: 'Filter Field',
+			displayName: 'Filter Field Name or ID',
 			name: 'filterType',
 			type: 'options',
 			typeOptions: { loadOptionsMethod: 'getSearchableFields' },
