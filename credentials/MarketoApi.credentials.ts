@@ -104,6 +104,14 @@ export class MarketoApi implements ICredentialType {
 			description:
 				"Length of Marketo's rate-limit window. Keep 20 for Marketo (a longer window spends the share more slowly); a shorter one is accepted only for a local test server, such as the Marketo sandbox run with a time scale.",
 		},
+		{
+			displayName: 'Adapt Pace to Other Integrations',
+			name: 'adaptivePacing',
+			type: 'boolean',
+			default: true,
+			description:
+				"Whether to slow down when Marketo says the shared limits are reached (another integration or another n8n worker is using them) and speed up again, up to the share above, while calls go through. Turn off only to compare: n8n then always uses its whole share and waits 20 seconds after each refusal.",
+		},
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
