@@ -4,6 +4,7 @@ import type { INode, Logger } from 'n8n-workflow';
 import { classifyCode, isDroppedConnection, MarketoApiError, MarketoOutcomeUnknownError, RETRYABLE_HTTP_STATUSES, wasNeverSent } from './errors';
 import type { Clock, HttpRequest, HttpResponse, HttpSender } from './http';
 import { REQUEST_TIMEOUT_MS, systemClock } from './http';
+import { DailyBudget, USAGE_PATH } from './dailyBudget';
 import { fetchToken } from './identity';
 import { limiterFor } from './limiter';
 import type { RateLimiter } from './limiter';
@@ -42,6 +43,8 @@ export class MarketoClient {
 	private readonly random: () => number;
 	private readonly limiter: RateLimiter;
 	private readonly tokens: TokenCache;
+	/** the credential's Daily Call Budget, when it has one */
+	private readonly budget?: DailyBudget;
 	/** Marketo's clock minus this process's, from the `Date` header of the latest answer */
 	private clockOffset?: number;
 
@@ -59,6 +62,9 @@ export class MarketoClient {
 			this.clock,
 			this.random,
 		);
+		if (settings.dailyBudget !== undefined) {
+			this.budget = new DailyBudget(settings.baseUrl, settings.dailyBudget, async () => await this.dailyUsage(), this.node, () => this.clock.now(), options.timeZone);
+		}
 		this.tokens = new TokenCache(tokenKey(settings.baseUrl, settings.clientId, settings.clientSecret), {
 			fetchToken: async () =>
 				await fetchToken(this.settings, this.node, this.sender, this.clock, this.retry.maxAttempts, (attempt) => this.backoffDelay(attempt)),
@@ -98,7 +104,14 @@ export class MarketoClient {
 		await this.tokens.get();
 	}
 
-	private async send(request: MarketoRequest): Promise<RawResponse> {
+	/** Marketo's count of today's calls on the instance, every integration's (the reading itself not included). */
+	private async dailyUsage(): Promise<number> {
+		const response = await this.send({ method: 'GET', path: USAGE_PATH, expect: 'envelope' }, { outsideBudget: true });
+		const result = (response.body as MarketoEnvelope<{ total?: number }>).result?.[0];
+		return Number(result?.total ?? 0) || 0;
+	}
+
+	private async send(request: MarketoRequest, options: { outsideBudget?: boolean } = {}): Promise<RawResponse> {
 		const operation = `${request.method} ${request.path}`;
 		const started = this.clock.now();
 		let attempt = 0;
@@ -107,6 +120,8 @@ export class MarketoClient {
 
 		for (;;) {
 			attempt++;
+			// every attempt is a call Marketo may count; the usage reading counts itself
+			if (this.budget && !options.outsideBudget) await this.budget.reserve();
 			const token = await this.tokens.get(rejectedToken);
 			rejectedToken = undefined;
 			const release = await this.limiter.acquire();
