@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 /** The benchmarks, in the order they run: one file each in bench/. */
-const BENCHES = ['ceiling', 'peer', 'shared-quota', 'export-memory', 'csv'];
+const BENCHES = ['ceiling', 'peer', 'shared-quota', 'export-memory', 'csv', 'queue-mode'];
 
 function main(): void {
 	const repo = join(__dirname, '..');

@@ -7,6 +7,7 @@ import { campaignListSearch } from './methods/campaignSearch';
 import { listSearch } from './methods/listSearch';
 import { loadOptions } from './methods/loadOptions';
 import { programLoadOptions } from './methods/programOptions';
+import { resourceMapping } from './methods/resourceMapping';
 
 export class Marketo implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,6 +29,7 @@ export class Marketo implements INodeType {
 	methods = {
 		loadOptions: { ...loadOptions, ...programLoadOptions },
 		listSearch: { ...listSearch, ...campaignListSearch },
+		resourceMapping,
 		credentialTest: { marketoApiConnectionTest },
 	};
 

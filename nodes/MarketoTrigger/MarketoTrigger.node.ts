@@ -19,7 +19,9 @@ export class MarketoTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow on new leads, lead changes, form fill-outs, list additions and other Marketo activities, or when bulk jobs finish',
+		// n8n's node picker merges the Marketo node and this trigger into one "Marketo" entry and shows this
+		// description for both, so it speaks for the pair
+		description: 'Marketo leads, lists, campaigns, programs and bulk jobs; the trigger starts a workflow on new leads, lead changes, form fill-outs, list additions and other activities, or when bulk jobs finish',
 		defaults: { name: 'Marketo Trigger' },
 		polling: true,
 		inputs: [],

@@ -21,6 +21,11 @@ async function exportItem(context: IPollFunctions, run: ExportRun, job: ExportJo
 	return { json, binary: { [binaryProperty]: binary } };
 }
 
+/** What Fetch Test Event says when Marketo lists no export job in a watched status. */
+export function noExportJobYet(statuses: string[]): string {
+	return `Marketo lists the export jobs this API user created in the last 7 days, and none of them is ${statuses.join(' or ')}. Run an export first (Marketo node: Bulk Export > Export Leads, or Create Job and Enqueue Job), then fetch a test event again.`;
+}
+
 export async function pollExports(context: IPollFunctions, client: MarketoClient): Promise<INodeExecutionData[][] | null> {
 	const staticData = context.getWorkflowStaticData('node');
 	const manual = context.getMode() === 'manual';
@@ -40,7 +45,9 @@ export async function pollExports(context: IPollFunctions, client: MarketoClient
 	const jobs = await listExportJobs(run, statuses, { returnAll: true, limit: 0 });
 	if (manual) {
 		const sample = latestFinishedJob(jobs, statuses);
-		return sample ? [[await exportItem(context, run, sample, download, binaryProperty)]] : null;
+		// n8n would only say "No trigger output": say why, and what to do
+		if (!sample) throw new NodeOperationError(context.getNode(), 'No finished export job to show yet', { description: noExportJobYet(statuses) });
+		return [[await exportItem(context, run, sample, download, binaryProperty)]];
 	}
 	const { fire, next } = exportJobsToFire(staticData.exportWatch as unknown as ExportWatchState, jobs, statuses);
 	if (fire.length === 0) return null;

@@ -923,15 +923,19 @@ export function describeFailure(result: RunResult): string {
 	return lines.join('\n');
 }
 
-/** Spawn `n8n start` and wait for its health endpoint. */
+/**
+ * Spawn `n8n start` (or another long-running command, e.g. `n8n worker` with its health server on `port`) and wait
+ * for its health endpoint.
+ */
 export async function startN8nProcess(
 	bin: string,
 	env: NodeJS.ProcessEnv,
 	port: number,
 	cwd: string,
 	timeoutMs = 120_000,
+	args: string[] = ['start'],
 ): Promise<StartedN8n> {
-	const child = spawn(bin, ['start'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
 	child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -949,7 +953,7 @@ export async function startN8nProcess(
 
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (exited) throw new Error(`n8n start exited early:\n${output.slice(-4000)}`);
+		if (exited) throw new Error(`n8n ${args.join(' ')} exited early:\n${output.slice(-4000)}`);
 		try {
 			const res = await fetch(`${url}/healthz`);
 			if (res.ok) return { url, port, process: child, output: () => output, stop };
@@ -959,7 +963,7 @@ export async function startN8nProcess(
 		await new Promise((r) => setTimeout(r, 250));
 	}
 	await stop();
-	throw new Error(`n8n start did not answer on ${url}/healthz within ${timeoutMs} ms:\n${output.slice(-4000)}`);
+	throw new Error(`n8n ${args.join(' ')} did not answer on ${url}/healthz within ${timeoutMs} ms:\n${output.slice(-4000)}`);
 }
 
 /**

@@ -30,6 +30,8 @@ export const resources: ResourceDeclaration[] = [
 
 /** The node's fields, built from the declarations: Resource, then per resource its Operation, then each operation's fields. */
 export function buildProperties(): INodeProperties[] {
+	// plain identifiers as defaults: n8n's linter reads a member expression as a missing default
+	const defaultResource = resources[0].value;
 	const properties: INodeProperties[] = [
 		{
 			displayName: 'Resource',
@@ -37,10 +39,11 @@ export function buildProperties(): INodeProperties[] {
 			type: 'options',
 			noDataExpression: true,
 			options: resources.map((r) => ({ name: r.name, value: r.value, description: r.description })),
-			default: resources[0].value,
+			default: defaultResource,
 		},
 	];
 	for (const resource of resources) {
+		const { defaultOperation } = resource;
 		properties.push({
 			displayName: 'Operation',
 			name: 'operation',
@@ -53,7 +56,7 @@ export function buildProperties(): INodeProperties[] {
 				action: o.action,
 				description: o.description,
 			})),
-			default: resource.defaultOperation,
+			default: defaultOperation,
 		});
 		for (const operation of resource.operations) {
 			for (const field of operation.properties) {

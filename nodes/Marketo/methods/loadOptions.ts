@@ -18,6 +18,12 @@ export const loadOptions = {
 		return partitions.map((p) => ({ name: p.name, value: p.name, description: p.description || `Partition ${p.id}` }));
 	},
 
+	/** For an optional partition: the API user's default partition (empty value) first, then the instance's. */
+	async getPartitionNamesOrDefault(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+		const named = await loadOptions.getPartitionNames.call(this);
+		return [{ name: "Default (the API User's Partition)", value: '', description: 'Leave it to Marketo: the partition of the API user' }, ...named];
+	},
+
 	async getLeadFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 		return fieldOptions((await leadSchema(await marketoClient(this))).fields);
 	},

@@ -115,6 +115,8 @@ export class MarketoClient {
 		const operation = `${request.method} ${request.path}`;
 		const started = this.clock.now();
 		let attempt = 0;
+		/** failed attempts that use up `retry.maxAttempts`: every failure but Marketo's limit answers (606, 615) */
+		let failures = 0;
 		let tokenRetried = false;
 		let rejectedToken: string | undefined;
 
@@ -174,7 +176,14 @@ export class MarketoClient {
 			}
 
 			const elapsed = this.clock.now() - started;
-			const canRetry = attempt < this.retry.maxAttempts && elapsed < this.retry.maxTotalMs;
+			// 606 and 615 say the instance's shared limits are spent at this moment (by other integrations, or by other
+			// n8n workers that pace themselves on their own): Marketo did nothing with the call, so the call waits its turn
+			// for as long as the time budget lasts, without using up the attempts meant for failures. Four queue-mode
+			// workers at the default share ask for 20 calls in flight where Marketo allows 10: a call can meet 615 six
+			// times running, and failing it then failed 300 items that Marketo would have taken a moment later.
+			const limitAnswer = failure.code === '606' || failure.code === '615';
+			if (!limitAnswer) failures++;
+			const canRetry = (limitAnswer || failures < this.retry.maxAttempts) && elapsed < this.retry.maxTotalMs;
 			if (info.retry === 'token' && !tokenRetried) {
 				tokenRetried = true;
 				rejectedToken = token;

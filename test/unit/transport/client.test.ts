@@ -129,6 +129,29 @@ describe('MarketoClient: retries', () => {
 		expect(error.message).toBe('Marketo error 611: System error (after 4 attempts)');
 	});
 
+	it.each(['606', '615'])('waits its turn on %s beyond the attempts meant for failures (other workers share the limits)', async (code) => {
+		const m = scriptedMarketo((_r, call) => (call <= 8 ? marketoError(code) : ok([{ id: 7 }])), { retry: { maxAttempts: 6 } });
+		const answer = await m.clock.run(m.client.request(leads));
+		expect(answer.result).toEqual([{ id: 7 }]);
+		expect(m.requests).toHaveLength(9);
+	});
+
+	it('limit answers do not use up the attempts of a later failure', async () => {
+		const m = scriptedMarketo((_r, call) => (call <= 5 ? marketoError('615') : call <= 10 ? marketoError('611') : ok()), { retry: { maxAttempts: 6 } });
+		await m.clock.run(m.client.request(leads));
+		expect(m.requests).toHaveLength(11);
+	});
+
+	it.each(['606', '615'])('gives up on %s when the time budget is spent, with Marketo\'s code', async (code) => {
+		const m = scriptedMarketo(() => marketoError(code), { retry: { maxAttempts: 6, maxTotalMs: 120_000 } });
+		const error = await m.clock.run(m.client.request(leads)).catch((e) => e);
+		expect(error.marketoCode).toBe(code);
+		expect(m.requests.length).toBeGreaterThan(6);
+		const span = m.requests[m.requests.length - 1].at - m.requests[0].at;
+		expect(span).toBeGreaterThanOrEqual(120_000);
+		expect(span).toBeLessThan(120_000 + 30_000);
+	});
+
 	it('gives up when the time budget is spent', async () => {
 		const m = scriptedMarketo(() => marketoError('608'), { retry: { maxAttempts: 100, maxTotalMs: 10_000 } });
 		await m.clock.run(m.client.request(leads)).catch((e) => e);

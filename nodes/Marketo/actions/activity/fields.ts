@@ -46,5 +46,5 @@ export const getManyFields: INodeProperties[] = [
 		...staticListLocator('Static list whose members\u2019 activities are read. From 30 December 2026 Marketo refuses lists of 10,000 leads or more here.'),
 		displayOptions: { show: { leadFilter: ['list'] } },
 	},
-	...returnAllAndLimit('activities'),
+	...returnAllAndLimit(),
 ];

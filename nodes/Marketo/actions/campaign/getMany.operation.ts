@@ -54,7 +54,7 @@ export const getMany: OperationDeclaration = {
 			default: false,
 			description: 'Whether to return only active trigger campaigns (batch campaigns are never marked active)',
 		},
-		...returnAllAndLimit('campaigns'),
+		...returnAllAndLimit(),
 	],
 	execute: async (context) => {
 		const { fn, client } = context;

@@ -11,7 +11,7 @@ export const getMany: OperationDeclaration = {
 	name: 'Get Many',
 	action: 'Get many programs',
 	description: 'List the programs the API user can see (200 per call)',
-	properties: [...returnAllAndLimit('programs')],
+	properties: [...returnAllAndLimit()],
 	execute: async (context) => {
 		const { fn, client } = context;
 		return await forEachCheckedItem(

@@ -43,7 +43,7 @@ export const getMany: OperationDeclaration = {
 			description:
 				'Member fields to return. Empty returns Marketo\'s defaults (leadId, membershipDate, reachedSuccess, acquiredBy, programId). Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		},
-		...returnAllAndLimit('members'),
+		...returnAllAndLimit(),
 	],
 	execute: async (context) => {
 		const { fn, client } = context;

@@ -12,34 +12,38 @@ export function leadIdField(description: string): INodeProperties {
 		required: true,
 		default: '={{ $json.id }}',
 		placeholder: 'e.g. 318816',
-		description: `${description} Usually mapped from the input, e.g. {{ $json.id }}. Several IDs can be given in one item, separated by commas.`,
+		description: `${description} By default the ID field of each input item. Several IDs can be given in one item, separated by commas.`,
 	};
 }
 
 export function leadFieldsSelector(description: string): INodeProperties {
 	return {
-		displayName: 'Fields',
+		displayName: 'Field Names or IDs',
 		name: 'fields',
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getLeadFields' },
 		default: [],
-		description: `${description} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		description: `${description} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 	};
 }
 
+/**
+ * The lead partition, picked by name. Optional, its list starts with an empty "default partition" entry: n8n's
+ * editor marks a value its list does not hold as "not supported", and an empty optional picker must be valid.
+ */
 export function partitionNameField(required: boolean, description: string): INodeProperties {
 	return {
-		displayName: 'Partition Name or ID',
+		displayName: 'Partition',
 		name: 'partitionName',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getPartitionNames' },
+		typeOptions: { loadOptionsMethod: required ? 'getPartitionNames' : 'getPartitionNamesOrDefault' },
 		required,
 		default: '',
-		description: `${description} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		description: `${description} Choose from the list, or give a partition name with an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 	};
 }
 
-export function returnAllAndLimit(what: string): INodeProperties[] {
+export function returnAllAndLimit(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -54,7 +58,7 @@ export function returnAllAndLimit(what: string): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 50,
-			description: `Max number of ${what} to return`,
+			description: 'Max number of results to return',
 			displayOptions: { show: { returnAll: [false] } },
 		},
 	];
