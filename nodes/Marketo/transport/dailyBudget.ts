@@ -79,7 +79,7 @@ export class DailyBudget {
 		private readonly readUsage: () => Promise<number>,
 		private readonly node: INode,
 		private readonly now: () => number,
-		private readonly timeZone?: string,
+		private readonly timeZone?: () => string | undefined,
 	) {}
 
 	private get state(): UsageState {
@@ -124,7 +124,13 @@ export class DailyBudget {
 	}
 
 	private reached(used: number): NodeOperationError {
-		return new DailyBudgetError(this.node, used, this.budget, describeReset(this.now(), this.timeZone));
+		let zone: string | undefined;
+		try {
+			zone = this.timeZone?.();
+		} catch {
+			// a context without a workflow time zone: US Central time alone is said
+		}
+		return new DailyBudgetError(this.node, used, this.budget, describeReset(this.now(), zone));
 	}
 }
 

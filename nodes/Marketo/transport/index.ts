@@ -68,6 +68,7 @@ export async function marketoClient(context: MarketoContext): Promise<MarketoCli
 		node: context.getNode(),
 		sender: n8nHttpSender(async (options) => await context.helpers.httpRequest(options)),
 		logger: context.logger,
-		timeZone: context.getTimezone(),
+		// asked only when a Daily Call Budget error is written
+		timeZone: () => context.getTimezone(),
 	});
 }

@@ -100,6 +100,6 @@ export interface ClientOptions {
 	logger?: Logger;
 	random?: () => number;
 	/** the workflow's time zone, to say when Marketo's daily quota resets in the user's time */
-	timeZone?: string;
+	timeZone?: () => string | undefined;
 }
 
