@@ -51,14 +51,21 @@ export class MarketoApi implements ICredentialType {
 		{ displayName: 'Access Token', name: 'sessionToken', type: 'hidden', typeOptions: { expirable: true, password: true }, default: '' },
 		{ displayName: 'Token Refresh At', name: 'tokenRefreshAt', type: 'hidden', typeOptions: { password: true }, default: 0 },
 		{
+			// shown above the fields, not in tooltips: where each value is found in Marketo
+			displayName:
+				'In Marketo, an admin finds these under Admin > Integration: the base URL in Web Services (REST API > Endpoint), the Client ID and Secret in LaunchPoint (your Custom service > View Details). The service needs an API-only user whose role has the API permissions the workflow uses.',
+			name: 'whereToFind',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'REST API Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: '',
 			required: true,
 			placeholder: 'https://123-ABC-456.mktorest.com',
-			description:
-				'In Marketo: Admin > Integration > Web Services > REST API > Endpoint. Paste it with or without the trailing /rest.',
+			hint: 'In Marketo: Admin > Integration > Web Services > REST API > Endpoint. Paste it with or without the trailing /rest.',
 		},
 		{
 			displayName: 'Client ID',
@@ -66,7 +73,7 @@ export class MarketoApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			required: true,
-			description: 'In Marketo: Admin > Integration > LaunchPoint > your Custom service > View Details',
+			hint: 'In Marketo: Admin > Integration > LaunchPoint > your Custom service > View Details',
 		},
 		{
 			displayName: 'Client Secret',
@@ -75,7 +82,7 @@ export class MarketoApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'In Marketo: Admin > Integration > LaunchPoint > your Custom service > View Details',
+			hint: 'In Marketo: Admin > Integration > LaunchPoint > your Custom service > View Details',
 		},
 		{
 			displayName: 'API Calls per 20 Seconds',
@@ -101,8 +108,9 @@ export class MarketoApi implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 3600 },
 			default: 20,
+			hint: 'Leave at 20: Marketo counts calls per 20 seconds. Only a local test server (such as the Marketo sandbox) accepts a shorter window.',
 			description:
-				"Length of Marketo's rate-limit window. Keep 20 for Marketo (a longer window spends the share more slowly); a shorter one is accepted only for a local test server, such as the Marketo sandbox run with a time scale.",
+				"Length of Marketo's rate-limit window. A longer window spends the share more slowly; a shorter one is refused unless the base URL is on this computer (localhost or 127.x).",
 		},
 	];
 

@@ -25,6 +25,9 @@ Usage: npm run sandbox -- [options]
                          whether an export date filter includes a lead at exactly endAt
                          (env SANDBOX_EXPORT_END_INCLUSIVE, default true)
   --strict-window        refuse an export date filter of exactly 31 days too (env SANDBOX_STRICT_WINDOW=on)
+  --activity-scan-size <n>
+                         activity log entries one activities call scans, so pages can be short
+                         (env SANDBOX_ACTIVITY_SCAN_SIZE, default 1000)
   --quiet                do not print events
   --help                 this text
 `;
@@ -40,7 +43,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SandboxOption
 		else if (i + 1 < argv.length) flags.set(name, argv[++i]);
 		else throw new Error(`--${name} needs a value`);
 	}
-	const known = ['port', 'host', 'client-id', 'client-secret', 'seed', 'time-scale', 'token-lifetime', 'latency', 'no-limits', 'daily-quota', 'file-content-type', 'export-end-inclusive', 'strict-window', 'quiet', 'help', 'fresh'];
+	const known = ['port', 'host', 'client-id', 'client-secret', 'seed', 'time-scale', 'token-lifetime', 'latency', 'no-limits', 'daily-quota', 'file-content-type', 'export-end-inclusive', 'strict-window', 'quiet', 'help', 'fresh', 'activity-scan-size'];
 	for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
 	const str = (flag: string, envName: string): string | undefined => {
 		const v = flags.get(flag);
@@ -77,6 +80,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SandboxOption
 		limits: limitsOff ? false : { dailyQuota },
 		fileContentType: fileContentType as FileContentType | undefined,
 		exportEndInclusive: endInclusive === undefined ? undefined : /^true$/i.test(endInclusive),
+		activityScanSize: num('activity-scan-size', 'SANDBOX_ACTIVITY_SCAN_SIZE', 1000),
 		strictWindow: flags.get('strict-window') === true || /^(on|true|1)$/i.test(env.SANDBOX_STRICT_WINDOW ?? ''),
 		quiet: flags.get('quiet') === true,
 		help: flags.get('help') === true,

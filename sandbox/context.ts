@@ -8,6 +8,9 @@ import type { LeadStore } from './store/leads';
 import type { AssetStore } from './store/assets';
 import type { BulkImports } from './bulk/imports';
 import type { BulkExports } from './bulk/exports';
+import type { ActivityLog } from './store/activities';
+import type { CampaignStore } from './store/campaigns';
+import type { ProgramStore } from './store/programs';
 
 export interface SandboxState {
 	options: ResolvedOptions;
@@ -15,6 +18,9 @@ export interface SandboxState {
 	assets: AssetStore;
 	imports: BulkImports;
 	exports: BulkExports;
+	activities: ActivityLog;
+	campaigns: CampaignStore;
+	programs: ProgramStore;
 }
 
 export interface Ctx {

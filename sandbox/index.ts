@@ -6,3 +6,5 @@ export type { RequestLogEntry } from './log';
 export type { FaultSpec } from './faults';
 export { seedEmail, DEFAULT_PARTITIONS } from './store/leads';
 export { LEAD_FIELDS } from './store/fields';
+export type { NewActivity } from './store/activities';
+export { ACTIVITY_TYPES, FORMS } from './store/activityTypes';

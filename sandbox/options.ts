@@ -116,6 +116,12 @@ export interface SandboxOptions {
 	logger?: (line: string) => void;
 	/** Marketo's clock against the host's, in seconds (negative: behind): shifts the export job times and the Date header. */
 	clockOffsetSeconds?: number;
+	/**
+	 * Activity log entries one Get Lead Activities / Get Lead Changes call scans (default 1000). Marketo reads a slice
+	 * of the log per call, so a page can hold fewer than batchSize records while moreResult is true; a small value
+	 * makes such short pages happen in tests. May be changed on `sb.options` while the sandbox runs.
+	 */
+	activityScanSize?: number;
 }
 
 export const DEFAULT_LIMITS: LimitOptions = {
@@ -175,6 +181,8 @@ export interface ResolvedOptions {
 	logger: (line: string) => void;
 	/** Marketo's clock minus the host's, in ms. */
 	clockOffsetMs: number;
+	/** may be changed while the sandbox runs */
+	activityScanSize: number;
 }
 
 export const DEFAULT_CLIENT_ID = 'sandbox-client-id';
@@ -219,7 +227,13 @@ export function resolveOptions(o: SandboxOptions = {}): ResolvedOptions {
 		strictWindow: o.strictWindow ?? false,
 		logger: o.logger ?? (() => undefined),
 		clockOffsetMs: (o.clockOffsetSeconds ?? 0) * 1000,
+		activityScanSize: checkedScanSize(o.activityScanSize ?? 1000),
 	};
+}
+
+export function checkedScanSize(n: number): number {
+	if (!Number.isInteger(n) || n < 1) throw new Error('activityScanSize must be a positive integer');
+	return n;
 }
 
 function checkedFileContentType(value: string | undefined): FileContentType | undefined {

@@ -9,7 +9,7 @@ import { type FaultSpec, FaultInjector, faultFromJson } from './faults';
 import { mediaType, parseJsonBody, readBody } from './http';
 import { Limiter } from './limits';
 import { RequestLog, type RequestLogEntry, redactParams } from './log';
-import { type ResolvedOptions, type SandboxOptions, resolveOptions } from './options';
+import { type ResolvedOptions, type SandboxOptions, checkedScanSize, resolveOptions } from './options';
 import { AssetStore } from './store/assets';
 import { LeadStore } from './store/leads';
 import { BulkImports } from './bulk/imports';
@@ -18,8 +18,14 @@ import { leadRoutes } from './routes/leads';
 import { assetRoutes } from './routes/assets';
 import { membershipRoutes } from './routes/membership';
 import { bulkRoutes } from './routes/bulk';
+import { activityRoutes } from './routes/activities';
+import { type Activity, ActivityLog, type NewActivity, activityJson } from './store/activities';
+import { campaignRoutes } from './routes/campaigns';
+import { programRoutes } from './routes/programs';
+import { CampaignStore } from './store/campaigns';
+import { ProgramStore } from './store/programs';
 
-const ROUTES: Route[] = [...leadRoutes, ...membershipRoutes, ...assetRoutes, ...bulkRoutes];
+const ROUTES: Route[] = [...leadRoutes, ...membershipRoutes, ...assetRoutes, ...bulkRoutes, ...campaignRoutes, ...programRoutes, ...activityRoutes];
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
@@ -59,7 +65,18 @@ export class MarketoSandbox {
 			leads.partitions = leads.partitions.filter((p) => p.name === 'Default');
 		} else if (this.options.seedAssets) assets.seedDefaults();
 		leads.seed(this.options.seedLeads);
-		const state = { options: this.options, leads, assets } as SandboxState;
+		// attached after seeding: seeded data has no activities
+		const activities = new ActivityLog(() => Date.now() + this.options.clockOffsetMs);
+		leads.observer = activities;
+		assets.observer = activities;
+		// a fresh instance has its channels but no programs or campaigns
+		const campaigns = new CampaignStore();
+		const programs = new ProgramStore();
+		if (!this.options.fresh && this.options.seedAssets) {
+			campaigns.seedDefaults();
+			programs.seedDefaults();
+		}
+		const state = { options: this.options, leads, assets, activities, campaigns, programs } as SandboxState;
 		state.imports = new BulkImports(state);
 		state.exports = new BulkExports(state);
 		return state;
@@ -154,12 +171,32 @@ export class MarketoSandbox {
 		return { ...r, total: this.state.leads.count };
 	}
 
+	/**
+	 * Adds activities to the log (e.g. 1,000 form fills between two polls), as if they happened at `activityDate`
+	 * (default now). Returns them as Get Lead Activities answers them.
+	 */
+	addActivities(list: NewActivity[]): Record<string, unknown>[] {
+		return this.state.activities.add(list).map((a: Activity) => activityJson(a));
+	}
+
+	get activities(): ActivityLog {
+		return this.state.activities;
+	}
+
 	get leads(): LeadStore {
 		return this.state.leads;
 	}
 
 	get assets(): AssetStore {
 		return this.state.assets;
+	}
+
+	get campaigns(): CampaignStore {
+		return this.state.campaigns;
+	}
+
+	get programs(): ProgramStore {
+		return this.state.programs;
 	}
 
 	stats(): Record<string, unknown> {
@@ -447,6 +484,15 @@ export class MarketoSandbox {
 				case 'POST /__sandbox/reset':
 					this.reset();
 					return reply(200, { ok: true });
+				case 'POST /__sandbox/activities': {
+					const list = (Array.isArray(body) ? body : body.activities) as NewActivity[] | undefined;
+					if (!Array.isArray(list)) return reply(400, { ok: false, error: 'send an array of activities or {activities: [...]}' });
+					const added = this.addActivities(list);
+					return reply(200, { ok: true, count: added.length, ids: added.map((a) => a.id) });
+				}
+				case 'POST /__sandbox/activity-scan-size':
+					this.options.activityScanSize = checkedScanSize(Number(body.size));
+					return reply(200, { ok: true, activityScanSize: this.options.activityScanSize });
 				case 'POST /__sandbox/forget-import':
 					return reply(200, { ok: this.forgetImport(Number(body.batchId)) });
 				case 'POST /__sandbox/seed': {

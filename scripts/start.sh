@@ -8,6 +8,7 @@
 #   N8N_VERSION    n8n release (default 2.8.4)
 #   OWNER_EMAIL / OWNER_PASSWORD   the local n8n login created on first start
 #                  (default owner@sandbox.local / Sandbox-Owner-1)
+#   N8N_USER_FOLDER  n8n's user folder (default .n8n-runtime/user); the logs go beside it
 set -euo pipefail
 script_name=start
 # shellcheck source=scripts/lib.sh
@@ -18,7 +19,8 @@ n8n_port="${N8N_PORT:-5678}"
 sandbox_port="${SANDBOX_PORT:-8790}"
 owner_email="${OWNER_EMAIL:-owner@sandbox.local}"
 owner_password="${OWNER_PASSWORD:-Sandbox-Owner-1}"
-user_folder="$repo_dir/.n8n-runtime/user"
+user_folder="${N8N_USER_FOLDER:-$repo_dir/.n8n-runtime/user}"
+log_dir="$(dirname "$user_folder")"
 credential_id="mktoSandboxCred1"
 sandbox_pid=""
 n8n_pid=""
@@ -48,11 +50,11 @@ trap cleanup INT TERM EXIT
 
 say "starting the Marketo sandbox on http://127.0.0.1:$sandbox_port"
 mkdir -p "$user_folder"
-node_modules/.bin/tsx sandbox/cli.ts --port "$sandbox_port" >"$repo_dir/.n8n-runtime/sandbox.log" 2>&1 &
+node_modules/.bin/tsx sandbox/cli.ts --port "$sandbox_port" >"$log_dir/sandbox.log" 2>&1 &
 sandbox_pid=$!
 for _ in $(seq 1 100); do
 	port_busy "$sandbox_port" && break
-	kill -0 "$sandbox_pid" 2>/dev/null || { cat "$repo_dir/.n8n-runtime/sandbox.log" >&2; say "the sandbox did not start"; exit 1; }
+	kill -0 "$sandbox_pid" 2>/dev/null || { cat "$log_dir/sandbox.log" >&2; say "the sandbox did not start"; exit 1; }
 	sleep 0.2
 done
 
@@ -88,8 +90,8 @@ for example in examples/*.json; do
 	fi
 done
 
-say "starting n8n $("$n8n_bin" --version | tail -n 1) (log: .n8n-runtime/n8n.log)"
-"$n8n_bin" start > >(tee "$repo_dir/.n8n-runtime/n8n.log") 2>&1 &
+say "starting n8n $("$n8n_bin" --version | tail -n 1) (log: $log_dir/n8n.log)"
+"$n8n_bin" start > >(tee "$log_dir/n8n.log") 2>&1 &
 n8n_pid=$!
 for _ in $(seq 1 300); do
 	curl -fsS "http://127.0.0.1:$n8n_port/healthz" >/dev/null 2>&1 && break
@@ -119,7 +121,7 @@ cat >&2 <<TEXT
 
   n8n editor:       http://localhost:$n8n_port
   login:            $(cat "$user_folder/.owner" 2>/dev/null || echo "(create one in the browser)")$([[ -f "$user_folder/.owner" && -z "${OWNER_PASSWORD:-}" ]] && echo " / $owner_password")
-  Marketo sandbox:  http://127.0.0.1:$sandbox_port  (credential "Marketo Sandbox"; log: .n8n-runtime/sandbox.log)
+  Marketo sandbox:  http://127.0.0.1:$sandbox_port  (credential "Marketo Sandbox"; log: $log_dir/sandbox.log)
   Press Ctrl-C to stop n8n and the sandbox.
 
 TEXT

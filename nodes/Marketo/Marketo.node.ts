@@ -3,8 +3,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { buildProperties, route } from './actions/router';
 import { marketoApiConnectionTest } from './methods/credentialTest';
+import { campaignListSearch } from './methods/campaignSearch';
 import { listSearch } from './methods/listSearch';
 import { loadOptions } from './methods/loadOptions';
+import { programLoadOptions } from './methods/programOptions';
+import { resourceMapping } from './methods/resourceMapping';
 
 export class Marketo implements INodeType {
 	description: INodeTypeDescription = {
@@ -14,7 +17,7 @@ export class Marketo implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Manage leads, lead partitions, static lists and bulk jobs in Adobe Marketo Engage',
+		description: 'Manage leads, lead partitions, static lists and bulk jobs, and read activities, in Adobe Marketo Engage',
 		defaults: { name: 'Marketo' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -24,8 +27,9 @@ export class Marketo implements INodeType {
 	};
 
 	methods = {
-		loadOptions,
-		listSearch,
+		loadOptions: { ...loadOptions, ...programLoadOptions },
+		listSearch: { ...listSearch, ...campaignListSearch },
+		resourceMapping,
 		credentialTest: { marketoApiConnectionTest },
 	};
 

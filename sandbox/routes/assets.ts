@@ -6,7 +6,7 @@ import type { FolderRecord, FolderRef, StaticList } from '../store/assets';
 const NO_ASSETS = 'No assets found for the given search criteria.';
 
 /** The asset API's paging: offset (default 0) and maxReturn (default 20, at most 200). */
-function offsetPage<T>(ctx: Ctx, items: T[]): T[] {
+export function offsetPage<T>(ctx: Ctx, items: T[]): T[] {
 	const offset = Number(param(ctx, 'offset') ?? 0);
 	const maxReturn = Number(param(ctx, 'maxReturn') ?? 20);
 	if (!Number.isInteger(offset) || offset < 0) throw new MarketoError('1003', `Invalid offset '${param(ctx, 'offset')}'`);
@@ -16,7 +16,7 @@ function offsetPage<T>(ctx: Ctx, items: T[]): T[] {
 	return items.slice(offset, offset + maxReturn);
 }
 
-function found(items: Record<string, unknown>[]): Record<string, unknown> {
+export function found(items: Record<string, unknown>[]): Record<string, unknown> {
 	return items.length ? assetBody(items) : assetBody(undefined, [NO_ASSETS]);
 }
 

@@ -1,5 +1,6 @@
 /** Asset-side objects: folders, programs, static lists, and static list membership. */
 import { MarketoError } from '../envelope';
+import type { MembershipObserver } from './activities';
 
 export interface FolderRef {
 	id: number;
@@ -46,6 +47,8 @@ export class AssetStore {
 	private sortedMembers = new Map<number, number[]>();
 	private nextListId = 1;
 	private nextFolderId = 100;
+	/** Told of each lead added to or removed from a list (the activity log). */
+	observer?: MembershipObserver;
 
 	/** The folder every instance starts with: the Marketing Activities root (a system folder), id 12. */
 	seedStandardFolders(): void {
@@ -214,12 +217,16 @@ export class AssetStore {
 		if (!s.has(leadId)) {
 			s.add(leadId);
 			this.sortedMembers.delete(listId);
+			this.observer?.membershipChanged(listId, this.lists.get(listId)?.name ?? '', leadId, true);
 		}
 	}
 
 	removeMember(listId: number, leadId: number): boolean {
 		const removed = this.members.get(listId)?.delete(leadId) ?? false;
-		if (removed) this.sortedMembers.delete(listId);
+		if (removed) {
+			this.sortedMembers.delete(listId);
+			this.observer?.membershipChanged(listId, this.lists.get(listId)?.name ?? '', leadId, false);
+		}
 		return removed;
 	}
 

@@ -3,6 +3,7 @@
  * bytes each (only deletions and edits are stored). Leads created or touched through the API are plain objects.
  */
 import { skipped } from '../envelope';
+import type { LeadObserver } from './activities';
 import { LEAD_FIELDS, coerce, field, marketoDateTime, normalizeKey } from './fields';
 
 export type LeadRecord = Record<string, unknown> & { id: number };
@@ -92,6 +93,8 @@ export class LeadStore {
 	private nextId = 1;
 	private total = 0;
 	partitions: Partition[] = DEFAULT_PARTITIONS.map((p) => ({ ...p }));
+	/** Told of each lead created and each value changed (the activity log); seeding tells it nothing. */
+	observer?: LeadObserver;
 
 	constructor() {
 		for (const name of INDEXED) this.index.set(name, new Map());
@@ -187,15 +190,20 @@ export class LeadStore {
 		if (last && last.kind === 'ids') last.ids.push(id);
 		else this.segments.push({ kind: 'ids', ids: [id] });
 		this.total++;
+		this.observer?.created(rec);
 		return rec;
 	}
 
 	update(id: number, values: Record<string, unknown>, now = Date.now()): LeadRecord | undefined {
 		const rec = this.materialize(id);
 		if (!rec) return undefined;
+		const changes = Object.entries(values)
+			.filter(([name, value]) => name !== 'id' && (rec[name] ?? null) !== (value ?? null))
+			.map(([name, newValue]) => ({ name, oldValue: rec[name] ?? null, newValue }));
 		this.indexRemove(rec);
 		Object.assign(rec, values, { id, updatedAt: marketoDateTime(now) });
 		this.indexAdd(rec);
+		if (changes.length) this.observer?.changed(rec, changes);
 		return rec;
 	}
 

@@ -392,7 +392,7 @@ describe('Marketo Bulk Import in a real n8n', () => {
 		expect(errorText('Unknown')).toMatch(/Not lead fields of this Marketo instance: 'favouriteColour'/);
 		expect(errorText('Missing Binary')).toMatch(/'Input Binary Field': the item has no binary property 'data'/);
 		expect(errorText('Empty')).toMatch(/'empty\.csv'.*is empty/);
-		expect(errorText('Bad Partition')).toMatch(/'Partition Name or ID': no partition named "Atlantis"/);
+		expect(errorText('Bad Partition')).toMatch(/'Partition': no partition named "Atlantis"/);
 		expect(errorText('No Lookup Value')).toMatch(/no value for the lookup field 'email'/);
 		expect(errorText('No Rows')).toMatch(/header but no rows/);
 		expect(errorText('Wrong Format')).toMatch(/'File Format' is CSV.*TSV/);

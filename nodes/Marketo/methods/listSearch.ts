@@ -12,7 +12,7 @@ const PAGES_PER_SEARCH = 10;
  * enough matches, so a list on page 7 is found without the user scrolling through empty pages. n8n asks for more
  * with the offset we hand back.
  */
-async function browse(
+export async function browse(
 	context: ILoadOptionsFunctions,
 	request: { path: string; qs?: Record<string, string | number> },
 	filter: string | undefined,

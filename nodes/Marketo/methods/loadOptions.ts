@@ -1,5 +1,6 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
+import { activityTypes } from '../actions/shared/activityTypes';
 import { leadPartitions, leadSchema } from '../actions/shared/marketoData';
 import type { LeadField } from '../actions/shared/marketoData';
 import { marketoClient } from '../transport';
@@ -17,12 +18,26 @@ export const loadOptions = {
 		return partitions.map((p) => ({ name: p.name, value: p.name, description: p.description || `Partition ${p.id}` }));
 	},
 
+	/** For an optional partition: the API user's default partition (empty value) first, then the instance's. */
+	async getPartitionNamesOrDefault(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+		const named = await loadOptions.getPartitionNames.call(this);
+		return [{ name: "Default (the API User's Partition)", value: '', description: 'Leave it to Marketo: the partition of the API user' }, ...named];
+	},
+
 	async getLeadFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 		return fieldOptions((await leadSchema(await marketoClient(this))).fields);
 	},
 
 	async getUpdateableLeadFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 		return fieldOptions((await leadSchema(await marketoClient(this))).fields.filter((f) => f.updateable !== false));
+	},
+
+	/** The instance's activity types, by name (standard and custom ones). */
+	async getActivityTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+		const types = await activityTypes(await marketoClient(this));
+		return types
+			.map((t) => ({ name: t.name, value: t.id, description: t.description || `Activity type ${t.id}` }))
+			.sort((a, b) => a.name.localeCompare(b.name));
 	},
 
 	/** Fields Marketo can look leads up by (single-field search keys of describe2). */

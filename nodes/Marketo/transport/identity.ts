@@ -41,7 +41,7 @@ backoffDelay: (attempt: number) => number,
 				continue;
 			}
 			throw new NodeOperationError(node, `Could not reach Marketo's identity service at ${url}`, {
-				description: `${(error as Error).message}. Check the REST API base URL in the credential (Marketo Admin > Web Services > REST API > Endpoint, without /rest).`,
+				description: `${(error as Error).message}. Check the REST API base URL in the credential (In Marketo: Admin > Integration > Web Services > REST API > Endpoint, pasted with or without the trailing /rest).`,
 			});
 		}
 		if (RETRYABLE_HTTP_STATUSES.has(response.statusCode) && attempt < maxAttempts) {
@@ -69,7 +69,7 @@ backoffDelay: (attempt: number) => number,
 			code: `HTTP ${response.statusCode}`,
 			message: `No usable answer from Marketo's identity service at ${url}${marketoSays ? `: ${marketoSays}` : ''}`,
 			httpStatus: response.statusCode,
-			hint: 'Check the REST API base URL in the credential: it is shown in Marketo Admin > Web Services > REST API (https://<munchkin-id>.mktorest.com).',
+			hint: 'Check the REST API base URL in the credential: it is shown in Marketo under Admin > Integration > Web Services > REST API > Endpoint (https://<munchkin-id>.mktorest.com, with or without the trailing /rest).',
 		});
 	}
 }

@@ -47,7 +47,7 @@ const CASES: Case[] = [
 	{ what: 'a field that is not a lead field', parameters: upsert(), items: [{ email: 'a@x.com', favouriteColour: 'red' }], error: /Not lead fields of this Marketo instance: 'favouriteColour'/ },
 	{ what: 'an object as a field value', parameters: upsert(), items: [{ email: 'a@x.com', address: { city: 'Lyon' } }], error: /Field 'address' holds an object or a list/ },
 	{ what: 'an item with no fields', parameters: upsert({ lookupField: 'email' }), items: [{}], error: /no fields to send|lookup field 'email'/ },
-	{ what: 'an unknown partition on create', parameters: upsert({ partitionName: 'Atlantis' }), items: [{ email: 'a@x.com' }], error: /'Partition Name or ID': no partition named "Atlantis"/ },
+	{ what: 'an unknown partition on create', parameters: upsert({ partitionName: 'Atlantis' }), items: [{ email: 'a@x.com' }], error: /'Partition': no partition named "Atlantis"/ },
 	{ what: 'a lead ID that is text', parameters: lead('get', { leadId: 'abc', fields: [] }), error: /'Lead ID' must be a Marketo ID .*"abc"/ },
 	{ what: 'an empty lead ID', parameters: lead('get', { leadId: '', fields: [] }), error: /'Lead ID' (is empty|must be a Marketo ID)/ },
 	{ what: 'a negative lead ID', parameters: lead('get', { leadId: -5, fields: [] }), error: /'Lead ID' must be a Marketo ID/ },
@@ -56,8 +56,8 @@ const CASES: Case[] = [
 	{ what: 'more than 300 values to search for', parameters: lead('getAll', { filterType: 'id', filterValues: Array.from({ length: 301 }, (_, i) => i + 1).join(','), fields: [], returnAll: true }), error: /'Values' holds 301 values/ },
 	{ what: 'a lead ID to delete that is text', parameters: lead('delete', { leadId: 'x1' }), error: /'Lead ID' must be a Marketo ID/ },
 	// lead partition
-	{ what: 'an unknown partition to move to', parameters: partition({ leadId: '1', partitionName: 'Atlantis' }), error: /'Partition Name or ID': no partition named "Atlantis"/ },
-	{ what: 'an empty partition name', parameters: partition({ leadId: '1', partitionName: '' }), error: /'Partition Name or ID' is empty/ },
+	{ what: 'an unknown partition to move to', parameters: partition({ leadId: '1', partitionName: 'Atlantis' }), error: /'Partition': no partition named "Atlantis"/ },
+	{ what: 'an empty partition name', parameters: partition({ leadId: '1', partitionName: '' }), error: /'Partition' is empty/ },
 	{ what: 'a lead ID to move that is text', parameters: partition({ leadId: 'abc', partitionName: 'Mexico' }), error: /'Lead ID' must be a Marketo ID/ },
 	// static list
 	{ what: 'a list ID that is not a number', parameters: list('get', { findBy: 'list', list: rl('id', '10x') }), error: /'List' must be a Marketo ID/ },

@@ -65,7 +65,8 @@ export function nodeHarness(sandbox: () => MarketoSandbox, credential: () => Jso
 			getCredentials: async () => credential(),
 			getNodeParameter: (name: string, itemIndex: number, ...rest: [unknown?, { extractValue?: boolean }?]) => {
 				const [fallback, extract] = rest;
-				const given = parameters[name];
+				// a path into a parameter (e.g. the column mapper's 'columns.value'), as n8n reads it
+				const given = name in parameters ? parameters[name] : name.split('.').reduce<unknown>((at, key) => (at as Json | undefined)?.[key], parameters);
 				let value = typeof given === 'function' ? (given as (j: Json, i: number) => unknown)(items[itemIndex], itemIndex) : given;
 				if (value === undefined) {
 					if (rest.length > 0) return fallback;

@@ -19,7 +19,7 @@ export const exportIdField: INodeProperties = {
 	required: true,
 	default: '={{ $json.exportId }}',
 	placeholder: 'e.g. ce45a7a1-f19d-4ce2-882c-a3c795940a7d',
-	description: "ID of the export job, as 'Create Job' outputs it (exportId). Usually mapped from the input, e.g. {{ $json.exportId }}.",
+	description: "ID of the export job, as 'Create Job' outputs it (exportId). By default the exportId field of the input item.",
 };
 
 export const formatField: INodeProperties = {
@@ -40,13 +40,19 @@ export const exportFieldsField: INodeProperties = {
 	required: true,
 };
 
+/**
+ * A window's start defaults to 7 days ago: n8n marks an empty required date as missing only when it has no
+ * default at all, so an empty one passed the editor unmarked and failed only when run.
+ */
+const LAST_7_DAYS = '={{ $now.minus({ days: 7 }).toISO() }}';
+
 const dateField = (displayName: string, name: string, filterType: string, description: string, required: boolean): INodeProperties => ({
 	displayName,
 	name,
 	type: 'dateTime',
 	required,
-	default: '',
-	description,
+	default: required ? LAST_7_DAYS : '',
+	description: required ? `${description} Default: 7 days ago.` : description,
 	displayOptions: { show: { filterType: [filterType] } },
 });
 
@@ -132,7 +138,7 @@ export const fileNameOption: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. leads-2024.csv',
-	description: 'Name of the output file. Empty: marketo-leads-<export ID>.<format>.',
+	description: 'Name of the output file. Empty: marketo-leads-&lt;export ID&gt;.&lt;format&gt;.',
 };
 
 /** Column header names: an option of Create Job and Export Leads. */
@@ -163,13 +169,16 @@ export const columnHeaderNamesOption: INodeProperties = {
 	],
 };
 
+/** The poll interval when none is set and the base URL is a local test server: its jobs finish in seconds. */
+export const LOCAL_POLL_SECONDS = 2;
+
 export const pollIntervalOption: INodeProperties = {
 	displayName: 'Poll Interval (Seconds)',
 	name: 'pollInterval',
 	type: 'number',
 	typeOptions: { minValue: MIN_POLL_SECONDS },
 	default: DEFAULT_POLL_SECONDS,
-	description: 'How often to ask Marketo whether the job has finished: at least 60. Marketo updates job status about once a minute and asks for polls no faster.',
+	description: `How often to ask Marketo whether the job has finished: at least 60. Marketo updates job status about once a minute and asks for polls no faster. Not set: 60, or ${LOCAL_POLL_SECONDS} against a local test server (such as the Marketo sandbox), whose jobs finish in seconds.`,
 };
 
 export const maxWaitOption: INodeProperties = {
@@ -266,13 +275,15 @@ export function readFilter(fn: IExecuteFunctions, itemIndex: number, now: Date):
 /**
  * The status poll interval in seconds. Marketo refreshes export job status about once a minute and asks for
  * polls no faster, so under 60 s is refused, except against a local test server (`baseUrl` on localhost or
- * 127.x), whose clock may run faster: the same rule as the credential's Rate Window.
+ * 127.x), whose clock may run faster: the same rule as the credential's Rate Window. Not set: 60 s, or
+ * LOCAL_POLL_SECONDS there (a 2-lead export in the sandbox took 61 s with the 60 s default).
  */
 export function pollSeconds(options: Record<string, unknown>, baseUrl: string): number {
 	const raw = options.pollInterval;
-	if (raw === undefined || raw === null || raw === '') return DEFAULT_POLL_SECONDS;
+	const local = isLocalTestServer(baseUrl);
+	if (raw === undefined || raw === null || raw === '') return local ? LOCAL_POLL_SECONDS : DEFAULT_POLL_SECONDS;
 	const seconds = Number(raw);
-	const floor = isLocalTestServer(baseUrl) ? MIN_POLL_SECONDS : DEFAULT_POLL_SECONDS;
+	const floor = local ? MIN_POLL_SECONDS : DEFAULT_POLL_SECONDS;
 	if (!Number.isFinite(seconds) || seconds < floor) {
 		throw new InputError(
 			`'Poll Interval (Seconds)' is ${String(raw)}: it must be at least ${floor}. Marketo refreshes export job status about once a minute, so asking more often only spends API calls (under 60 s only works against a local test server).`,

@@ -18,7 +18,7 @@ export const getManyJobs: OperationDeclaration = {
 			default: [],
 			description: 'Only jobs in these statuses. Empty: every job.',
 		},
-		...returnAllAndLimit('jobs'),
+		...returnAllAndLimit(),
 	],
 	execute: async (context) => {
 		const run = exportRun(context);

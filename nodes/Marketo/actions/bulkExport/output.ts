@@ -33,7 +33,6 @@ export const outputFields: INodeProperties[] = [
 			},
 		],
 		default: 'file',
-		hint: 'Items hold every lead in memory: use them for exports that fit in memory (tens of thousands of leads), a file for larger ones (run n8n with N8N_DEFAULT_BINARY_DATA_MODE=filesystem so that it stays on disk).',
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -43,6 +42,15 @@ export const outputFields: INodeProperties[] = [
 		required: true,
 		description: 'Name of the binary property the file goes into',
 		displayOptions: { show: { output: ['file', 'both'] } },
+	},
+	{
+		// only where it matters (a file of any size), in words for the person building the workflow
+		displayName:
+			'Exporting hundreds of thousands of leads? Ask whoever runs your n8n to keep files on disk rather than in memory (setting N8N_DEFAULT_BINARY_DATA_MODE=filesystem).',
+		name: 'largeFileNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { output: ['file'] } },
 	},
 ];
 

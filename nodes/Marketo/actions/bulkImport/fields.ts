@@ -9,5 +9,5 @@ export const batchIdField: INodeProperties = {
 	default: '={{ $json.batchId }}',
 	placeholder: 'e.g. 3404',
 	description:
-		"ID of the import job, as 'Import Leads' outputs it (batchId). Usually mapped from the input, e.g. {{ $json.batchId }}. Marketo keeps a job for 7 days.",
+		"ID of the import job, as 'Import Leads' outputs it (batchId). By default the batchId field of the input item. Marketo keeps a job for 7 days.",
 };

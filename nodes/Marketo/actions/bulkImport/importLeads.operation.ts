@@ -69,13 +69,13 @@ export const importLeads: OperationDeclaration = {
 			displayOptions: { show: { source: ['items'] } },
 		},
 		{
-			displayName: 'Lookup Field Name or ID',
+			displayName: 'Lookup Field',
 			name: 'lookupField',
 			type: 'options',
 			typeOptions: { loadOptionsMethod: 'getSearchableFields' },
 			default: 'email',
 			description:
-				'Field that finds an existing lead to update; a row with a new value creates a lead. Usually email. "ID" only updates existing leads. Must be a column of the file. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				'Field that finds an existing lead to update; a row with a new value creates a lead. Usually email. "ID" only updates existing leads. Must be a column of the file. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 		},
 		{
 			displayName: 'Add to Static List',

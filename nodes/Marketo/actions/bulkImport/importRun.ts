@@ -69,7 +69,7 @@ export async function readTarget(context: OperationContext, itemIndex: number): 
 	const partitionName = String(fn.getNodeParameter('partitionName', itemIndex, '') ?? '').trim() || undefined;
 	if (partitionName && !(await leadPartitions(client)).some((p) => p.name === partitionName)) {
 		const known = (await leadPartitions(client)).map((p) => `"${p.name}"`).join(', ');
-		throw new NodeOperationError(fn.getNode(), `'Partition Name or ID': no partition named "${partitionName}" on this instance (it has ${known})`, { itemIndex });
+		throw new NodeOperationError(fn.getNode(), `'Partition': no partition named "${partitionName}" on this instance (it has ${known})`, { itemIndex });
 	}
 	return { lookupField, listId, partitionName };
 }

@@ -9,6 +9,7 @@ import type { RecordResult } from '../shared/items';
 import { leadPartitions, unknownLeadFields } from '../shared/marketoData';
 import { itemFieldReader, itemFieldsProperties } from '../shared/itemFields';
 import { InputError } from '../shared/values';
+import { columnMapperProperties, columnMapperReader, MAPPER_MODE, mappedLookupField, mapperModeOption } from './columnMapper';
 import { recoverSync } from './recoverSync';
 import type { LeadRecord } from './recoverSync';
 
@@ -29,29 +30,30 @@ export const createOrUpdate: OperationDeclaration = {
 	value: 'upsert',
 	name: 'Create or Update',
 	action: 'Create or update leads',
-	description: "Create or update leads with Marketo's sync (300 leads per call, across all input items)",
+	// n8n's wording for every upsert operation; the Action field below says what Marketo's sync does
+	description: 'Create a new record, or update the current one if it already exists (upsert)',
 	properties: [
 		{
-			displayName: 'Action',
+			displayName: 'If the Lead Exists',
 			name: 'action',
 			type: 'options',
 			options: [
-				{ name: 'Create or Update', value: 'createOrUpdate', description: 'Update the lead found by the lookup field, or create it' },
-				{ name: 'Create Only', value: 'createOnly', description: 'Create new leads; a lead that already exists is skipped' },
-				{ name: 'Update Only', value: 'updateOnly', description: 'Update existing leads; a lead not found is skipped' },
-				{ name: 'Create Duplicate', value: 'createDuplicate', description: 'Always create a new lead, even if one with the same lookup value exists' },
+				{ name: 'Update It (Create New Ones)', value: 'createOrUpdate', description: 'Update the lead found by the lookup field; create the leads not found', action: 'Create or update a lead' },
+				{ name: 'Skip It (Create New Ones Only)', value: 'createOnly', description: 'Create new leads; a lead that already exists is skipped', action: 'Create new leads only' },
+				{ name: 'Update It (Never Create)', value: 'updateOnly', description: 'Update existing leads; a lead not found is skipped', action: 'Update existing leads only' },
+				{ name: 'Create a Duplicate', value: 'createDuplicate', description: 'Always create a new lead, even if one with the same lookup value exists', action: 'Always create a new lead' },
 			],
 			default: 'createOrUpdate',
-			description: 'What Marketo does when a lead with the same lookup value exists',
+			description: 'What Marketo does when a lead with the same lookup value already exists',
 		},
 		{
-			displayName: 'Lookup Field Name or ID',
+			displayName: 'Lookup Field',
 			name: 'lookupField',
 			type: 'options',
 			typeOptions: { loadOptionsMethod: 'getSearchableFields' },
 			default: 'email',
 			description: 'Field that identifies an existing lead (usually email; "ID" means update only). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			displayOptions: { hide: { action: ['createDuplicate'] } },
+			displayOptions: { hide: { action: ['createDuplicate'], dataMode: [MAPPER_MODE] } },
 		},
 		partitionNameField(false, 'Partition new leads are created in, and existing leads are looked up in. Leave empty for the API user\'s default partition.'),
 		...itemFieldsProperties({
@@ -60,15 +62,19 @@ export const createOrUpdate: OperationDeclaration = {
 			fieldDescription: 'Marketo lead field.',
 			valueDescription: 'Value to set; an empty value clears the field',
 			ignoreDescription: 'Comma-separated input fields not to send to Marketo',
+			moreModes: [mapperModeOption],
 		}),
+		...columnMapperProperties,
 	],
 	execute: async (context) => {
 		const { fn, client } = context;
 		const action = fn.getNodeParameter('action', 0) as string;
-		const lookupField = action === 'createDuplicate' ? undefined : (fn.getNodeParameter('lookupField', 0, 'email') as string);
+		const mapped = fn.getNodeParameter('dataMode', 0, 'autoMap') === MAPPER_MODE;
+		const chosenLookup = mapped ? mappedLookupField(fn) : (fn.getNodeParameter('lookupField', 0, 'email') as string);
+		const lookupField = action === 'createDuplicate' ? undefined : chosenLookup;
 		const partitionName = (fn.getNodeParameter('partitionName', 0, '') as string) || undefined;
 
-		const fieldsOf = itemFieldReader(fn);
+		const fieldsOf = mapped ? await columnMapperReader(fn, client, lookupField) : itemFieldReader(fn);
 		const { entries, rejected } = collectEntries<LeadRecord>(context, (i) => {
 			const lead = leadFromEntries(fieldsOf(i, context.items[i].json));
 			if (lookupField) {
@@ -99,7 +105,7 @@ export const createOrUpdate: OperationDeclaration = {
 		if (entries.length === 0) return outcomeItems(context, [], rejected, () => ({}));
 		const partition = partitionName ? (await leadPartitions(client)).find((p) => p.name === partitionName) : undefined;
 		if (partitionName && !partition) {
-			throw new NodeOperationError(fn.getNode(), `'Partition Name or ID': no partition named "${partitionName}" on this instance`);
+			throw new NodeOperationError(fn.getNode(), `'Partition': no partition named "${partitionName}" on this instance`);
 		}
 		// Create Only and Create Duplicate make leads: sent twice, the second call skips or duplicates them
 		const creating = action === 'createOnly' || action === 'createDuplicate' ? (action as 'createOnly' | 'createDuplicate') : undefined;

@@ -31,7 +31,7 @@ export const getMany: OperationDeclaration = {
 			description: 'Comma-separated values to look for (at most 300)',
 		},
 		leadFieldsSelector("Fields to return. Empty returns Marketo's defaults (email, first and last name, dates)."),
-		...returnAllAndLimit('leads'),
+		...returnAllAndLimit(),
 	],
 	execute: async (context) => {
 		const { fn, client } = context;

@@ -9,5 +9,5 @@ export const lead: ResourceDeclaration = {
 	name: 'Lead',
 	description: 'People in the lead database',
 	operations: [createOrUpdate, deleteLeads, get, getMany],
-	defaultOperation: 'upsert',
+	defaultOperation: createOrUpdate.value,
 };

@@ -7,5 +7,5 @@ export const leadPartition: ResourceDeclaration = {
 	name: 'Lead Partition',
 	description: 'Partitions that keep groups of leads apart within one instance',
 	operations: [getMany, update],
-	defaultOperation: 'getAll',
+	defaultOperation: getMany.value,
 };

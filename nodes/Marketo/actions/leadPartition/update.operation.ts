@@ -26,7 +26,7 @@ export const update: OperationDeclaration = {
 	execute: async (context) => {
 		const { fn, client } = context;
 		const leadIdOf = itemValueReader(fn, 'leadId', context.items);
-		const partitionNameOf = readPerItem(fn, 'partitionName', (i) => requireText(fn.getNodeParameter('partitionName', i), 'Partition Name or ID'));
+		const partitionNameOf = readPerItem(fn, 'partitionName', (i) => requireText(fn.getNodeParameter('partitionName', i), 'Partition'));
 		const { entries, rejected } = collectEntries<PartitionMove>(context, (i) => {
 			const partitionName = partitionNameOf(i);
 			return parseIdList(leadIdOf(i), 'Lead ID').map((id) => ({ id, partitionName }));
@@ -37,7 +37,7 @@ export const update: OperationDeclaration = {
 		const known = new Set((await leadPartitions(client)).map((p) => p.name));
 		const unknown = [...new Set(entries.map((e) => e.record.partitionName))].filter((name) => !known.has(name));
 		if (unknown.length > 0) {
-			throw new NodeOperationError(fn.getNode(), `'Partition Name or ID': no partition named ${unknown.map((n) => `"${n}"`).join(', ')} on this instance`, {
+			throw new NodeOperationError(fn.getNode(), `'Partition': no partition named ${unknown.map((n) => `"${n}"`).join(', ')} on this instance`, {
 				description: `Partitions on this instance: ${[...known].join(', ') || 'none'}. Partition names are case-sensitive.`,
 			});
 		}

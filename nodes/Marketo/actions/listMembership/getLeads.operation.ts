@@ -14,7 +14,7 @@ export const getLeads: OperationDeclaration = {
 	properties: [
 		staticListLocator('Static list to read'),
 		leadFieldsSelector("Fields to return. Empty returns Marketo's defaults (email, first and last name, dates)."),
-		...returnAllAndLimit('leads'),
+		...returnAllAndLimit(),
 	],
 	execute: async (context) => {
 		const { fn, client } = context;

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { assetLocator } from './locators';
+
 /** Field builders shared by operations, so that the same thing looks and reads the same everywhere. */
 
 export function leadIdField(description: string): INodeProperties {
@@ -10,34 +12,38 @@ export function leadIdField(description: string): INodeProperties {
 		required: true,
 		default: '={{ $json.id }}',
 		placeholder: 'e.g. 318816',
-		description: `${description} Usually mapped from the input, e.g. {{ $json.id }}. Several IDs can be given in one item, separated by commas.`,
+		description: `${description} By default the ID field of each input item. Several IDs can be given in one item, separated by commas.`,
 	};
 }
 
 export function leadFieldsSelector(description: string): INodeProperties {
 	return {
-		displayName: 'Fields',
+		displayName: 'Field Names or IDs',
 		name: 'fields',
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getLeadFields' },
 		default: [],
-		description: `${description} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		description: `${description} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 	};
 }
 
+/**
+ * The lead partition, picked by name. Optional, its list starts with an empty "default partition" entry: n8n's
+ * editor marks a value its list does not hold as "not supported", and an empty optional picker must be valid.
+ */
 export function partitionNameField(required: boolean, description: string): INodeProperties {
 	return {
-		displayName: 'Partition Name or ID',
+		displayName: 'Partition',
 		name: 'partitionName',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getPartitionNames' },
+		typeOptions: { loadOptionsMethod: required ? 'getPartitionNames' : 'getPartitionNamesOrDefault' },
 		required,
 		default: '',
-		description: `${description} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		description: `${description} Choose from the list, or give a partition name with an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 	};
 }
 
-export function returnAllAndLimit(what: string): INodeProperties[] {
+export function returnAllAndLimit(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -52,7 +58,7 @@ export function returnAllAndLimit(what: string): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 50,
-			description: `Max number of ${what} to return`,
+			description: 'Max number of results to return',
 			displayOptions: { show: { returnAll: [false] } },
 		},
 	];
@@ -63,36 +69,5 @@ export function returnAllAndLimit(what: string): INodeProperties[] {
  * given by ID, or pasted as the list's Marketo URL (`https://app-xxx.marketo.com/#ST1021A1`).
  */
 export function staticListLocator(description: string): INodeProperties {
-	return {
-		displayName: 'List',
-		name: 'list',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a static list...',
-				typeOptions: { searchListMethod: 'searchStaticLists', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 1021',
-				validation: [{ type: 'regex', properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'A static list ID is a whole number' } }],
-			},
-			{
-				displayName: 'By URL',
-				name: 'url',
-				type: 'string',
-				placeholder: 'e.g. https://app-ab12.marketo.com/#ST1021A1',
-				extractValue: { type: 'regex', regex: '#ST([0-9]+)' },
-				validation: [{ type: 'regex', properties: { regex: '.*#ST[0-9]+.*', errorMessage: "Paste the list's Marketo URL, which contains #ST<id>" } }],
-			},
-		],
-	};
+	return assetLocator({ name: 'list', displayName: 'List', description, noun: 'static list', searchListMethod: 'searchStaticLists', urlCode: 'ST', exampleId: 1021 });
 }

@@ -1,4 +1,4 @@
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { readPerItem } from './parameters';
 
@@ -18,6 +18,8 @@ export interface ItemFieldsText {
 	ignoreDescription: string;
 	/** extra display conditions (e.g. only when the source is input items) */
 	show?: IDisplayOptions['show'];
+	/** further ways to give the fields, read by the operation itself (e.g. n8n's column mapper) */
+	moreModes?: INodePropertyOptions[];
 }
 
 export function itemFieldsProperties(text: ItemFieldsText): INodeProperties[] {
@@ -31,6 +33,7 @@ export function itemFieldsProperties(text: ItemFieldsText): INodeProperties[] {
 			options: [
 				{ name: "Map Each Input Item's Fields Automatically", value: 'autoMap', description: `${text.autoMap}; field names must be Marketo REST API field names` },
 				{ name: 'Define Below', value: 'define', description: 'Pick Marketo fields and map a value to each' },
+				...(text.moreModes ?? []),
 			],
 			default: 'autoMap',
 			...when(),
@@ -54,7 +57,7 @@ export function itemFieldsProperties(text: ItemFieldsText): INodeProperties[] {
 							type: 'options',
 							typeOptions: { loadOptionsMethod: text.fieldsMethod },
 							default: '',
-							description: `${text.fieldDescription} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+							description: `${text.fieldDescription} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 						},
 						{ displayName: 'Value', name: 'value', type: 'string', default: '', description: text.valueDescription },
 					],
@@ -75,17 +78,22 @@ export function itemFieldsProperties(text: ItemFieldsText): INodeProperties[] {
 
 export type ItemFieldReader = (itemIndex: number, json: IDataObject) => Array<[string, unknown]>;
 
+/** "Fields to Ignore" of each item, as a set of names; read once unless it is an expression. */
+export function ignoredFieldsReader(fn: IExecuteFunctions): (itemIndex: number) => Set<string> {
+	return readPerItem(
+		fn,
+		'ignoreFields',
+		(i) => new Set(String(fn.getNodeParameter('ignoreFields', i, '')).split(',').map((s) => s.trim()).filter(Boolean)),
+	);
+}
+
 /**
  * Reads the (name, value) pairs each item sends from the fields above. Names are trimmed; empty names dropped.
  * Made once per run: the mode and the fields to ignore are read once unless they are expressions.
  */
 export function itemFieldReader(fn: IExecuteFunctions): ItemFieldReader {
 	const modeOf = readPerItem(fn, 'dataMode', (i) => fn.getNodeParameter('dataMode', i, 'autoMap') as string);
-	const ignoredOf = readPerItem(
-		fn,
-		'ignoreFields',
-		(i) => new Set(String(fn.getNodeParameter('ignoreFields', i, '')).split(',').map((s) => s.trim()).filter(Boolean)),
-	);
+	const ignoredOf = ignoredFieldsReader(fn);
 	return (itemIndex, json) => {
 		if (modeOf(itemIndex) === 'define') {
 			const mapped = fn.getNodeParameter('fieldValues.field', itemIndex, []) as Array<{ name: string; value: unknown }>;

@@ -3,6 +3,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { BatchEntry, BatchOutcome } from '../../transport';
 import type { OperationContext } from '../types';
+import { explainEmptyValue } from './missingFields';
 
 /** An output item paired to the input item it came from. */
 export function paired(json: IDataObject, itemIndex: number): INodeExecutionData {
@@ -13,13 +14,20 @@ function errorMessage(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
+/** An error reading an item's parameters, with the input field an expression missed when the value was empty. */
+function inputError(context: OperationContext, error: unknown, itemIndex: number): unknown {
+	return explainEmptyValue(error, context.fn.getNode().parameters, context.items[itemIndex], itemIndex);
+}
+
 /** The error to stop the node with, keeping n8n's error classes and naming the item. */
 function asNodeError(context: OperationContext, error: unknown, itemIndex: number): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.context && error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;
 	}
-	return new NodeOperationError(context.fn.getNode(), errorMessage(error), { itemIndex });
+	// keep the reason n8n's own errors carry (e.g. a mapped value of the wrong type)
+	const description = (error as { description?: unknown } | undefined)?.description;
+	return new NodeOperationError(context.fn.getNode(), errorMessage(error), { itemIndex, ...(typeof description === 'string' && description ? { description } : {}) });
 }
 
 /** The output item for an item that failed while "Continue On Fail" is on. */
@@ -54,7 +62,8 @@ export async function forEachCheckedItem<P>(
 	for (let i = 0; i < context.items.length; i++) {
 		try {
 			inputs.push({ input: await read(i) });
-		} catch (error) {
+		} catch (caught) {
+			const error = inputError(context, caught, i);
 			if (!context.continueOnFail) throw asNodeError(context, error, i);
 			inputs.push({ rejected: errorItem(error, i) });
 		}
@@ -91,7 +100,8 @@ export function collectEntries<R>(
 		try {
 			const records = read(i);
 			for (const record of Array.isArray(records) ? records : [records]) entries.push({ itemIndex: i, record });
-		} catch (error) {
+		} catch (caught) {
+			const error = inputError(context, caught, i);
 			if (!context.continueOnFail) throw asNodeError(context, error, i);
 			rejected.set(i, errorItem(error, i));
 		}
@@ -109,16 +119,21 @@ export interface RecordResult {
 	[key: string]: IDataObject[keyof IDataObject];
 }
 
+/**
+ * Marketo's per-record result as an output row: what identifies the record, then status, reasonCode and
+ * reasonMessage (the columns a person reads), then every reason. Every row has the same columns, empty where
+ * Marketo gave no reason, so that n8n's table shows no "undefined" cells for the records that went through.
+ */
 export function recordResultJson(result: RecordResult): IDataObject {
-	const reasons = result.reasons ?? (result.reason ? [result.reason] : undefined);
-	const json: IDataObject = { ...result };
-	delete json.reason;
-	if (reasons && reasons.length > 0) {
-		json.reasons = reasons.map((r) => ({ code: String(r.code ?? ''), message: r.message ?? '' }));
-		json.reasonCode = String(reasons[0].code ?? '');
-		json.reasonMessage = reasons[0].message ?? '';
-	}
-	return json;
+	const { status, reasons: given, reason, ...rest } = result;
+	const reasons = (given ?? (reason ? [reason] : [])).map((r) => ({ code: String(r.code ?? ''), message: r.message ?? '' }));
+	return {
+		...rest,
+		...(status !== undefined ? { status } : {}),
+		reasonCode: reasons[0]?.code ?? '',
+		reasonMessage: reasons[0]?.message ?? '',
+		reasons,
+	};
 }
 
 /**

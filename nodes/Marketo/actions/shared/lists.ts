@@ -1,11 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { InputError, parseId } from './values';
+import { locatorId } from './locators';
+import { InputError } from './values';
 
 /** The static list id from the `list` resource locator (picked, typed, or taken from a pasted URL). */
 export function staticListId(fn: IExecuteFunctions, itemIndex: number, name = 'list'): number {
-	const value = fn.getNodeParameter(name, itemIndex, undefined, { extractValue: true }) as unknown;
-	return parseId(typeof value === 'string' ? value.trim() : value, 'List');
+	return locatorId(fn, itemIndex, name, 'List');
 }
 
 export interface FolderRef {

@@ -29,7 +29,7 @@ export interface LeadSchema {
 const partitionsByClient = new WeakMap<MarketoClient, Promise<LeadPartition[]>>();
 const schemaByClient = new WeakMap<MarketoClient, Promise<LeadSchema>>();
 
-function once<T>(cache: WeakMap<MarketoClient, Promise<T>>, client: MarketoClient, load: () => Promise<T>): Promise<T> {
+export function once<T>(cache: WeakMap<MarketoClient, Promise<T>>, client: MarketoClient, load: () => Promise<T>): Promise<T> {
 	let pending = cache.get(client);
 	if (!pending) {
 		pending = load();

@@ -51,3 +51,9 @@ export function itemValueReader(fn: IExecuteFunctions, name: string, items: INod
 	}
 	return readPerItem(fn, name, (itemIndex) => fn.getNodeParameter(name, itemIndex));
 }
+
+/** Return All / Limit of an item, as the paging helpers take them. */
+export function readPageLimit(fn: IExecuteFunctions, itemIndex: number): { returnAll: boolean; limit: number } {
+	const returnAll = fn.getNodeParameter('returnAll', itemIndex) as boolean;
+	return { returnAll, limit: returnAll ? 0 : (fn.getNodeParameter('limit', itemIndex) as number) };
+}

@@ -29,7 +29,7 @@ export const getMany: OperationDeclaration = {
 			default: '',
 			description: 'Only lists created or updated at or before this time',
 		},
-		...returnAllAndLimit('static lists'),
+		...returnAllAndLimit(),
 	],
 	execute: async (context) => {
 		const { fn, client } = context;
