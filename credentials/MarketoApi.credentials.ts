@@ -112,6 +112,14 @@ export class MarketoApi implements ICredentialType {
 			description:
 				"Length of Marketo's rate-limit window. A longer window spends the share more slowly; a shorter one is refused unless the base URL is on this computer (localhost or 127.x).",
 		},
+		{
+			displayName: 'Adapt Pace to Other Integrations',
+			name: 'adaptivePacing',
+			type: 'boolean',
+			default: true,
+			description:
+				"Whether to slow down when Marketo says the shared limits are reached (another integration or another n8n worker is using them) and speed up again, up to the share above, while calls go through. Turn off only to compare: n8n then always uses its whole share and waits 20 seconds after each refusal.",
+		},
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {

@@ -55,8 +55,9 @@ export class MarketoClient {
 		this.random = options.random ?? Math.random;
 		this.limiter = limiterFor(
 			settings.baseUrl,
-			{ callsPerWindow: settings.callsPerWindow, windowMs: settings.windowMs, maxConcurrent: settings.maxConcurrent },
+			{ callsPerWindow: settings.callsPerWindow, windowMs: settings.windowMs, maxConcurrent: settings.maxConcurrent, adaptive: settings.adaptivePacing },
 			this.clock,
+			this.random,
 		);
 		this.tokens = new TokenCache(tokenKey(settings.baseUrl, settings.clientId, settings.clientSecret), {
 			fetchToken: async () =>
@@ -139,6 +140,7 @@ export class MarketoClient {
 				const date = Date.parse(String(response.headers.date ?? response.headers.Date ?? ''));
 				if (!Number.isNaN(date)) this.clockOffset = date - this.clock.now();
 				const outcome = readResponse(request, response);
+				this.reportToLimiter(outcome.ok ? undefined : outcome.failure.code, sentAt);
 				if (outcome.ok) return outcome.response;
 				failure = outcome.failure;
 			} else {
@@ -174,9 +176,9 @@ export class MarketoClient {
 				continue;
 			}
 			if (info.retry === 'rateWindow' && canRetry) {
-				// the instance's shared window is spent (another integration, or limits set too high): wait it out
-				this.limiter.pause(this.settings.windowMs);
-				this.logger?.debug(`Marketo ${operation}: rate limit (606), waiting ${this.settings.windowMs} ms`);
+				// the instance's shared window is spent (another integration, or limits set too high): the limiter has
+				// slowed down (reportToLimiter) and the call waits for a slot at the new pace
+				this.logger?.debug(`Marketo ${operation}: rate limit (606), sending again at a lower pace`);
 				continue;
 			}
 			if (info.retry === 'backoff' && canRetry) {
@@ -194,6 +196,14 @@ export class MarketoClient {
 				permission: permissionFor(request),
 			});
 		}
+	}
+
+	/** Tells the limiter how Marketo took a call that reached it (undefined: success), so it can adapt its pace. */
+	private reportToLimiter(code: string | undefined, sentAt: number): void {
+		if (code === '606') this.limiter.rateLimited(sentAt);
+		else if (code === '615') this.limiter.concurrencyLimited(sentAt);
+		// a gateway's 5xx says nothing about Marketo's limits
+		else if (!code?.startsWith('HTTP ')) this.limiter.admitted();
 	}
 
 	private backoffDelay(attempt: number): number {

@@ -75,5 +75,6 @@ export function settingsFromCredential(credential: ICredentialDataDecryptedObjec
 		callsPerWindow: boundedInteger(credential.rateLimitCalls, 50, 1, MARKETO_MAX_CALLS_PER_WINDOW, 'API Calls per 20 Seconds'),
 		maxConcurrent: boundedInteger(credential.maxConcurrent, 5, 1, MARKETO_MAX_CONCURRENT, 'Concurrent Calls'),
 		windowMs: boundedInteger(credential.rateWindowSeconds, MARKETO_WINDOW_SECONDS, shortestWindow, 3600, 'Rate Window (Seconds)') * 1000,
+		adaptivePacing: credential.adaptivePacing !== false,
 	};
 }

@@ -11,6 +11,8 @@ export interface MarketoSettings {
 	callsPerWindow: number;
 	windowMs: number;
 	maxConcurrent: number;
+	/** lower the pace after Marketo's 606/615 and climb back (default); false: always the whole share */
+	adaptivePacing?: boolean;
 }
 
 /** Marketo's answer envelope. */
