@@ -2,10 +2,11 @@
  * Queue mode: n8n main + 4 workers (Redis, PostgreSQL), 4 executions at once, each adding 30,000 lead ids to one static
  * list (120,000 ids, 400 calls), the sandbox enforcing Marketo's per-instance limits (100 calls per window, 10 in
  * flight). Each worker paces itself at the credential's default share (50 / window, 5 in flight) without knowing of
- * the others: together they ask for twice what Marketo allows. One row per pacing mode, each in a fresh cluster
+ * the others: together they ask for twice what Marketo allows, and adapt their pace to the 606/615 answers (or, with
+ * the credential's 'Adapt Pace to Other Integrations' off, keep it). One row per pacing mode, each in a fresh cluster
  * (test/queue/listLoad.ts, the same load `npm run test:queue` checks).
  *
- *   npx tsx bench/queue-mode.ts                       time scale 0.5 (10 s window; about 8 minutes)
+ *   npx tsx bench/queue-mode.ts                       time scale 0.5 (10 s window; about 12 minutes)
  *   BENCH_TIME_SCALE=1 npx tsx bench/queue-mode.ts    Marketo's real 20 s window
  *   BENCH_LEADS=12000                                 ids per execution
  */
@@ -15,7 +16,10 @@ import { envNumber, int, machine, main, preparePackage, progress, ratio, report,
 const EXECUTIONS = 4;
 
 /** The pacing modes compared; each row runs in a fresh cluster. */
-const MODES: Array<{ label: string; credential?: Record<string, unknown> }> = [{ label: 'fixed share (today’s limiter, no adaptation)' }];
+const MODES: Array<{ label: string; credential: Record<string, unknown> }> = [
+	{ label: 'adaptive pace (credential default)', credential: { adaptivePacing: true } },
+	{ label: 'fixed share (Adapt Pace to Other Integrations off)', credential: { adaptivePacing: false } },
+];
 
 function percent(part: number, whole: number): string {
 	return `${((part / Math.max(1, whole)) * 100).toFixed(1)} %`;
