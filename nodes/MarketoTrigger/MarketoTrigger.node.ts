@@ -21,7 +21,7 @@ export class MarketoTrigger implements INodeType {
 		subtitle: '={{$parameter["event"]}}',
 		// n8n's node picker merges the Marketo node and this trigger into one "Marketo" entry and shows this
 		// description for both, so it speaks for the pair
-		description: 'Marketo leads, lists, campaigns, programs and bulk jobs; the trigger starts a workflow on new leads, lead changes, form fill-outs, list additions and other activities, or when bulk jobs finish',
+		description: 'Marketo leads, static lists, campaigns, programs and bulk jobs; the trigger starts a workflow on new leads, lead changes, form fill-outs, list additions and other activities, or when a bulk export or import job finishes',
 		defaults: { name: 'Marketo Trigger' },
 		polling: true,
 		inputs: [],

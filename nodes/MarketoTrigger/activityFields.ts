@@ -2,10 +2,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { staticListLocator } from '../Marketo/actions/shared/fields';
 import { MAX_ACTIVITY_TYPES } from '../Marketo/actions/shared/activityLog';
-import { DEFAULT_TRIGGER_LEAD_FIELDS } from './activityEvents';
 import type { ActivityEvent } from './activityEvents';
-
-const EXPRESSION_LINK = '<a href="https://docs.n8n.io/code/expressions/">expression</a>';
 
 /** The activity events in the trigger's Event list. */
 export const activityEventOptions: INodePropertyOptions[] = [
@@ -26,13 +23,13 @@ function optionalList(displayName: string, description: string, events: Activity
 /** The fields of the activity events (the node adds the Event list itself). */
 export const activityFields: INodeProperties[] = [
 	{
-		displayName: 'Fields to Watch',
+		displayName: 'Watched Field Names or IDs',
 		name: 'fieldsToWatch',
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getLeadFields' },
 		required: true,
 		default: [],
-		description: `A change of any of these lead fields starts the workflow, once per change. Choose from the list, or specify field names using an ${EXPRESSION_LINK}.`,
+		description: 'A change of any of these lead fields starts the workflow, once per change. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show('leadChanged'),
 	},
 	{
@@ -47,13 +44,13 @@ export const activityFields: INodeProperties[] = [
 	},
 	optionalList('List', 'Only additions to this static list. Leave empty for additions to any static list.', ['addedToList']),
 	{
-		displayName: 'Activity Types',
+		displayName: 'Activity Type Names or IDs',
 		name: 'activityTypeIds',
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getActivityTypes' },
 		required: true,
 		default: [],
-		description: `The activities that start the workflow (at most ${MAX_ACTIVITY_TYPES}), from your instance's standard and custom activity types. Choose from the list, or specify IDs using an ${EXPRESSION_LINK}.`,
+		description: 'The activities that start the workflow (at most 10), from your instance\'s standard and custom activity types. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: show('newActivity'),
 	},
 	optionalList(
@@ -62,12 +59,12 @@ export const activityFields: INodeProperties[] = [
 		['newActivity'],
 	),
 	{
-		displayName: 'Lead Fields',
+		displayName: 'Lead Field Names or IDs',
 		name: 'leadFields',
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getLeadFields' },
-		default: DEFAULT_TRIGGER_LEAD_FIELDS,
-		description: `Fields of the lead to put in each item (under "lead"), read in one call per 300 leads. Empty: email, first name, last name and company. Choose from the list, or specify field names using an ${EXPRESSION_LINK}.`,
+		default: ['email', 'firstName', 'lastName', 'company'],
+		description: 'Fields of the lead to put in each item (under "lead"), read in one call per 300 leads. Empty: email, first name, last name and company. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 		displayOptions: show('newLead', 'leadChanged', 'formFilledOut', 'addedToList', 'newActivity'),
 	},
 ];

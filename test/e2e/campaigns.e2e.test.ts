@@ -104,7 +104,7 @@ describe('Marketo smart campaigns in a real n8n', () => {
 			expect(items).toHaveLength(LEADS);
 			items.forEach((item, i) => {
 				expect(pairedIndexes(item)).toEqual([i]);
-				expect(item.json).toEqual({ campaignId: REQUESTABLE, leadId: i + 1, status: 'requested' });
+				expect(item.json).toEqual({ campaignId: REQUESTABLE, leadId: i + 1, status: 'requested', reasonCode: '', reasonMessage: '', reasons: [] });
 			});
 		});
 

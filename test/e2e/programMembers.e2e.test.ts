@@ -193,13 +193,13 @@ describe('Marketo programs and program members in a real n8n', () => {
 			expect(items).toHaveLength(LEADS);
 			items.forEach((item, i) => expect(pairedIndexes(item)).toEqual([i]));
 			const statusOf = (leadId: number) => items[leadId - 1].json;
-			expect(statusOf(1)).toEqual({ programId: WEBINAR, leadId: 1, statusName: 'Registered', status: 'updated' });
+			expect(statusOf(1)).toEqual({ programId: WEBINAR, leadId: 1, statusName: 'Registered', status: 'updated', reasonCode: '', reasonMessage: '', reasons: [] });
 			for (const leadId of [6, 12]) {
 				expect(statusOf(leadId)).toEqual(
 					expect.objectContaining({ programId: WEBINAR, leadId, status: 'skipped', reasonCode: '1037', reasonMessage: SKIP_REASON }),
 				);
 			}
-			expect(statusOf(1000)).toEqual({ programId: WEBINAR, leadId: 1000, statusName: 'Registered', status: 'created' });
+			expect(statusOf(1000)).toEqual({ programId: WEBINAR, leadId: 1000, statusName: 'Registered', status: 'created', reasonCode: '', reasonMessage: '', reasons: [] });
 			const counts = items.reduce<Record<string, number>>((acc, item) => ({ ...acc, [String(item.json.status)]: (acc[String(item.json.status)] ?? 0) + 1 }), {});
 			expect(counts).toEqual({ updated: 5, skipped: 10, created: 985 });
 		});
@@ -213,7 +213,7 @@ describe('Marketo programs and program members in a real n8n', () => {
 
 		it('Sync Data writes the member field of a member and reports a non-member skipped', () => {
 			expect(itemsOf(result, 'Sync Codes').map((i) => i.json)).toEqual([
-				{ programId: WEBINAR, leadId: 1, status: 'updated' },
+				{ programId: WEBINAR, leadId: 1, status: 'updated', reasonCode: '', reasonMessage: '', reasons: [] },
 				expect.objectContaining({ programId: WEBINAR, leadId: 1050, status: 'skipped', reasonCode: '1013', reasonMessage: 'Membership not found' }),
 			]);
 			expect(rig.sandbox!.programs.member(WEBINAR, 1)!.data.registrationCode).toBe('R-1');

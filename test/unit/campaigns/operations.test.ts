@@ -24,7 +24,7 @@ describe('Campaign, Program and Program Member operations against the sandbox', 
 			expect(calls(TRIGGER).map((c) => c.recordCount)).toEqual([100, 100, 50]);
 			expect(out).toHaveLength(250);
 			expect(paired(out)).toEqual(Array.from({ length: 250 }, (_, i) => i));
-			expect(json(out)[7]).toEqual({ campaignId: 1001, leadId: 8, status: 'requested' });
+			expect(json(out)[7]).toEqual({ campaignId: 1001, leadId: 8, status: 'requested', reasonCode: '', reasonMessage: '', reasons: [] });
 			expect(sandbox().campaigns.leadsRequested(1001)).toHaveLength(250);
 		});
 
@@ -110,7 +110,7 @@ describe('Campaign, Program and Program Member operations against the sandbox', 
 			expect(calls(STATUS).map((c) => c.recordCount)).toEqual([300, 300, 100]);
 			expect(paired(out)).toEqual(Array.from({ length: 700 }, (_, i) => i));
 			const j = json(out);
-			expect(j[0]).toEqual({ programId: 1034, leadId: 1, statusName: 'Registered', status: 'updated' });
+			expect(j[0]).toEqual({ programId: 1034, leadId: 1, statusName: 'Registered', status: 'updated', reasonCode: '', reasonMessage: '', reasons: [] });
 			expect(j[11]).toEqual({
 				programId: 1034,
 				leadId: 12,
@@ -120,7 +120,7 @@ describe('Campaign, Program and Program Member operations against the sandbox', 
 				reasonMessage: 'Lead skipped because it is already in or past this status',
 				reasons: [{ code: '1037', message: 'Lead skipped because it is already in or past this status' }],
 			});
-			expect(j[699]).toEqual({ programId: 1034, leadId: 700, statusName: 'Registered', status: 'created' });
+			expect(j[699]).toEqual({ programId: 1034, leadId: 700, statusName: 'Registered', status: 'created', reasonCode: '', reasonMessage: '', reasons: [] });
 		});
 
 		it('Sync Data writes member fields; a lead that is not a member is reported skipped', async () => {
@@ -129,7 +129,7 @@ describe('Campaign, Program and Program Member operations against the sandbox', 
 				[{ id: 1 }, { id: 900 }],
 			);
 			expect(json(out)).toEqual([
-				{ programId: 1034, leadId: 1, status: 'updated' },
+				{ programId: 1034, leadId: 1, status: 'updated', reasonCode: '', reasonMessage: '', reasons: [] },
 				expect.objectContaining({ programId: 1034, leadId: 900, status: 'skipped', reasonCode: '1013', reasonMessage: 'Membership not found' }),
 			]);
 			expect(sandbox().programs.member(1034, 1)!.data.registrationCode).toBe('R-1');

@@ -60,11 +60,15 @@ describe('the editor shows no issue on an untouched node', () => {
 		expect(required.some((o) => o.value === '')).toBe(false);
 	});
 
-	it('labels name what is picked: Partition and Lookup Field, not "Name or ID"', () => {
-		const labels = new Set(allFields().map(({ field }) => field.displayName));
-		expect(labels).toContain('Partition');
-		expect(labels).toContain('Lookup Field');
-		expect([...labels].filter((l) => /^(Partition|Lookup Field) Name or ID$/.test(l))).toEqual([]);
+	it('pickers follow the "Name or ID" labels of n8n\'s verification lint, and say that a name or an ID may be given', () => {
+		const fields = allFields().map(({ field }) => field);
+		const partition = fields.filter((f) => f.name === 'partitionName');
+		expect(partition.length).toBeGreaterThan(0);
+		for (const field of partition) {
+			expect(field.displayName).toBe('Partition Name or ID');
+			expect(field.description).toMatch(/partition name or ID/);
+		}
+		expect(new Set(fields.filter((f) => f.name === 'lookupField').map((f) => f.displayName))).toEqual(new Set(['Lookup Field Name or ID']));
 	});
 
 	it("Create or Update's first choice does not repeat the operation's name", () => {
@@ -117,7 +121,7 @@ describe('node picker and trigger', () => {
 		const merged = new MarketoTrigger().description.description;
 		expect(merged).toMatch(/leads/);
 		expect(merged).toMatch(/static lists/);
-		expect(merged).toMatch(/trigger starts a workflow when a bulk export or import job finishes/);
+		expect(merged).toMatch(/trigger starts a workflow on new leads.* or when a bulk export or import job finishes/);
 		expect(new Marketo().description.description).toMatch(/leads/);
 	});
 

@@ -52,7 +52,9 @@ async function readByLeads(
 	const groups = new Map<string, Array<BatchEntry<LeadEntry>>>();
 	for (const entry of entries) {
 		const key = settingsKey(entry.record.input);
-		groups.set(key, [...(groups.get(key) ?? []), entry]);
+		const group = groups.get(key);
+		if (group) group.push(entry);
+		else groups.set(key, [entry]);
 	}
 	const outcomes: Array<BatchOutcome<LeadEntry, LeadActivities>> = [];
 	for (const group of groups.values()) {
@@ -82,7 +84,9 @@ async function readByLeads(
 	for (const { entry, result, error } of outcomes) {
 		const sofar = byItem.get(entry.itemIndex);
 		if (sofar instanceof Error) continue;
-		byItem.set(entry.itemIndex, error ?? [...(sofar ?? []), ...(result?.activities ?? [])]);
+		if (error) byItem.set(entry.itemIndex, error);
+		else if (sofar) sofar.push(...(result?.activities ?? []));
+		else byItem.set(entry.itemIndex, [...(result?.activities ?? [])]);
 	}
 	for (const list of byItem.values()) if (Array.isArray(list)) list.sort(byDate);
 	return byItem;

@@ -7,5 +7,5 @@ export const activity: ResourceDeclaration = {
 	name: 'Activity',
 	description: "What leads did: form fills, page visits, email opens, field changes, list changes (the instance's activity log)",
 	operations: [getMany, getTypes],
-	defaultOperation: 'getAll',
+	defaultOperation: getMany.value,
 };

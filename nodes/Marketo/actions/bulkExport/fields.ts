@@ -46,15 +46,18 @@ export const exportFieldsField: INodeProperties = {
  */
 const LAST_7_DAYS = '={{ $now.minus({ days: 7 }).toISO() }}';
 
-const dateField = (displayName: string, name: string, filterType: string, description: string, required: boolean): INodeProperties => ({
-	displayName,
-	name,
-	type: 'dateTime',
-	required,
-	default: required ? LAST_7_DAYS : '',
-	description: required ? `${description} Default: 7 days ago.` : description,
-	displayOptions: { show: { filterType: [filterType] } },
-});
+const dateField = (displayName: string, name: string, filterType: string, description: string, required: boolean): INodeProperties => {
+	const initial = required ? LAST_7_DAYS : '';
+	return {
+		displayName,
+		name,
+		type: 'dateTime',
+		required,
+		default: initial,
+		description: required ? `${description} Default: 7 days ago.` : description,
+		displayOptions: { show: { filterType: [filterType] } },
+	};
+};
 
 /**
  * The one filter of an export: a created-at or updated-at window, a static list (picked, by ID, URL or name), a

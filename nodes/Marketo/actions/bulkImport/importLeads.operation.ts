@@ -69,7 +69,7 @@ export const importLeads: OperationDeclaration = {
 			displayOptions: { show: { source: ['items'] } },
 		},
 		{
-			displayName: 'Lookup Field',
+			displayName: 'Lookup Field Name or ID',
 			name: 'lookupField',
 			type: 'options',
 			typeOptions: { loadOptionsMethod: 'getSearchableFields' },

@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { OperationContext } from '../types';
 import type { BulkFormat } from '../shared/csv';
 import { staticListId } from '../shared/lists';
-import { leadPartitions } from '../shared/marketoData';
+import { leadPartitions, partitionNamed } from '../shared/marketoData';
 import { MAX_FILE_BYTES, MIN_FILE_BYTES } from './importFile';
 import type { FilePart } from './importFile';
 import { MIN_POLL_SECONDS } from './jobs';
@@ -66,12 +66,13 @@ export async function readTarget(context: OperationContext, itemIndex: number): 
 	const { fn, client } = context;
 	const lookupField = String(fn.getNodeParameter('lookupField', itemIndex, 'email') ?? '').trim() || 'email';
 	const listId = fn.getNodeParameter('addToList', itemIndex, false) ? staticListId(fn, itemIndex) : undefined;
-	const partitionName = String(fn.getNodeParameter('partitionName', itemIndex, '') ?? '').trim() || undefined;
-	if (partitionName && !(await leadPartitions(client)).some((p) => p.name === partitionName)) {
-		const known = (await leadPartitions(client)).map((p) => `"${p.name}"`).join(', ');
-		throw new NodeOperationError(fn.getNode(), `'Partition': no partition named "${partitionName}" on this instance (it has ${known})`, { itemIndex });
+	const chosen = String(fn.getNodeParameter('partitionName', itemIndex, '') ?? '').trim() || undefined;
+	const partition = chosen ? partitionNamed(await leadPartitions(client), chosen) : undefined;
+	if (chosen && !partition) {
+		const known = (await leadPartitions(client)).map((p) => `"${p.name}" (ID ${p.id})`).join(', ');
+		throw new NodeOperationError(fn.getNode(), `'Partition': no partition named "${chosen}" on this instance (it has ${known})`, { itemIndex });
 	}
-	return { lookupField, listId, partitionName };
+	return { lookupField, listId, partitionName: partition?.name };
 }
 
 export function describeTarget(target: Target): IDataObject {

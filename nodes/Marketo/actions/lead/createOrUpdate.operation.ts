@@ -6,7 +6,7 @@ import { isOutcomeUnknown, MAX_BATCH, sendInRounds } from '../../transport';
 import { partitionNameField } from '../shared/fields';
 import { collectEntries, errorItem, outcomeItems } from '../shared/items';
 import type { RecordResult } from '../shared/items';
-import { leadPartitions, unknownLeadFields } from '../shared/marketoData';
+import { leadPartitions, partitionNamed, unknownLeadFields } from '../shared/marketoData';
 import { itemFieldReader, itemFieldsProperties } from '../shared/itemFields';
 import { InputError } from '../shared/values';
 import { columnMapperProperties, columnMapperReader, MAPPER_MODE, mappedLookupField, mapperModeOption } from './columnMapper';
@@ -47,7 +47,7 @@ export const createOrUpdate: OperationDeclaration = {
 			description: 'What Marketo does when a lead with the same lookup value already exists',
 		},
 		{
-			displayName: 'Lookup Field',
+			displayName: 'Lookup Field Name or ID',
 			name: 'lookupField',
 			type: 'options',
 			typeOptions: { loadOptionsMethod: 'getSearchableFields' },
@@ -103,7 +103,7 @@ export const createOrUpdate: OperationDeclaration = {
 			entries.splice(entries.indexOf(entry), 1);
 		}
 		if (entries.length === 0) return outcomeItems(context, [], rejected, () => ({}));
-		const partition = partitionName ? (await leadPartitions(client)).find((p) => p.name === partitionName) : undefined;
+		const partition = partitionName ? partitionNamed(await leadPartitions(client), partitionName) : undefined;
 		if (partitionName && !partition) {
 			throw new NodeOperationError(fn.getNode(), `'Partition': no partition named "${partitionName}" on this instance`);
 		}
@@ -120,7 +120,7 @@ export const createOrUpdate: OperationDeclaration = {
 			send: async (input) => {
 				const body: IDataObject = { action, input };
 				if (lookupField) body.lookupField = lookupField;
-				if (partitionName) body.partitionName = partitionName;
+				if (partition) body.partitionName = partition.name;
 				const sent = client.request<RecordResult>({ method: 'POST', path: '/rest/v1/leads.json', body, repeatable: !creating });
 				return await sent.then(
 					(answer) => answer.result ?? [],

@@ -5,7 +5,7 @@ import { MAX_BATCH, sendInRounds } from '../../transport';
 import { leadIdField, partitionNameField } from '../shared/fields';
 import { collectEntries, outcomeItems } from '../shared/items';
 import type { RecordResult } from '../shared/items';
-import { leadPartitions } from '../shared/marketoData';
+import { leadPartitions, partitionNamed } from '../shared/marketoData';
 import { itemValueReader, readPerItem } from '../shared/parameters';
 import { parseIdList, requireText } from '../shared/values';
 
@@ -34,13 +34,15 @@ export const update: OperationDeclaration = {
 		if (entries.length === 0) return outcomeItems(context, [], rejected, () => ({}));
 
 		// an unknown partition would be skipped by Marketo lead by lead; say so once, before any update
-		const known = new Set((await leadPartitions(client)).map((p) => p.name));
-		const unknown = [...new Set(entries.map((e) => e.record.partitionName))].filter((name) => !known.has(name));
+		const partitions = await leadPartitions(client);
+		const unknown = [...new Set(entries.map((e) => e.record.partitionName))].filter((name) => !partitionNamed(partitions, name));
 		if (unknown.length > 0) {
 			throw new NodeOperationError(fn.getNode(), `'Partition': no partition named ${unknown.map((n) => `"${n}"`).join(', ')} on this instance`, {
-				description: `Partitions on this instance: ${[...known].join(', ') || 'none'}. Partition names are case-sensitive.`,
+				description: `Partitions on this instance: ${partitions.map((p) => `${p.name} (ID ${p.id})`).join(', ') || 'none'}. Partition names are case-sensitive.`,
 			});
 		}
+		// a partition given by ID goes to Marketo by its name
+		for (const entry of entries) entry.record.partitionName = partitionNamed(partitions, entry.record.partitionName)?.name ?? entry.record.partitionName;
 
 		// a lead moved to two partitions in one run: the moves go out one after the other, in input order, so each
 		// result is its own and the last item wins (see sendInRounds)

@@ -15,6 +15,9 @@ export const MAX_ACTIVITY_TYPES = 10;
 /** At most 30 lead ids per call (Marketo's limit). */
 export const MAX_ACTIVITY_LEADS = 30;
 
+/** Empty pages with an unchanged token (and moreResult true) in a row before a read gives up. */
+const MAX_STUCK_PAGES = 3;
+
 /** An activity as Marketo answers it. */
 export interface ActivityRecord extends IDataObject {
 	marketoGUID: string;
@@ -88,6 +91,7 @@ async function readLog(client: MarketoClient, path: string, filter: Record<strin
 	let token = query.nextPageToken ?? (await activityPagingToken(client, query.sinceDatetime!, query.errorHint));
 	const activities: ActivityRecord[] = [];
 	let pages = 0;
+	let stuck = 0;
 	for (;;) {
 		const missing = query.limit === undefined ? MAX_BATCH : Math.min(MAX_BATCH, query.limit - activities.length);
 		if (missing <= 0 || (query.maxPages !== undefined && pages >= query.maxPages)) {
@@ -100,9 +104,16 @@ async function readLog(client: MarketoClient, path: string, filter: Record<strin
 			errorHint: query.errorHint,
 		});
 		pages++;
-		activities.push(...(page.result ?? []));
+		const records = page.result ?? [];
+		activities.push(...records);
+		const previous = token;
 		// Marketo always answers a token; keep the last one if an answer should lack it
 		if (typeof page.nextPageToken === 'string' && page.nextPageToken) token = page.nextPageToken;
 		if (page.moreResult !== true) return { activities, nextPageToken: token, moreResult: false, pages };
+		// "more" with nothing read and nowhere further to read would ask the same page forever
+		stuck = records.length === 0 && token === previous ? stuck + 1 : 0;
+		if (stuck >= MAX_STUCK_PAGES) {
+			throw new Error(`Marketo answered the same empty activity page ${MAX_STUCK_PAGES} times while saying more results follow; try again later`);
+		}
 	}
 }

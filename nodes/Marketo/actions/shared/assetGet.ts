@@ -20,6 +20,7 @@ export function assetGetOperation(spec: {
 	namePlaceholder: string;
 }): OperationDeclaration {
 	const { noun, label } = spec;
+	const pickerChoice = spec.locator.name;
 	return {
 		value: 'get',
 		name: 'Get',
@@ -34,7 +35,7 @@ export function assetGetOperation(spec: {
 					{ name: label, value: spec.locator.name, description: `Pick the ${noun}, or give its ID or URL` },
 					{ name: 'Exact Name', value: 'name', description: `The full name of the ${noun}, matched exactly` },
 				],
-				default: spec.locator.name,
+				default: pickerChoice,
 			},
 			{ ...spec.locator, displayOptions: { show: { findBy: [spec.locator.name] } } },
 			{

@@ -33,13 +33,13 @@ export function leadFieldsSelector(description: string): INodeProperties {
  */
 export function partitionNameField(required: boolean, description: string): INodeProperties {
 	return {
-		displayName: 'Partition',
+		displayName: 'Partition Name or ID',
 		name: 'partitionName',
 		type: 'options',
 		typeOptions: { loadOptionsMethod: required ? 'getPartitionNames' : 'getPartitionNamesOrDefault' },
 		required,
 		default: '',
-		description: `${description} Choose from the list, or give a partition name with an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		description: `${description} Choose from the list, or specify a partition name or ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 	};
 }
 

@@ -66,6 +66,14 @@ export async function unknownLeadFields(client: MarketoClient, names: Iterable<s
 /** Marketo's default lead fields when a read names none. */
 export const DEFAULT_LEAD_FIELDS = ['id', 'email', 'firstName', 'lastName', 'updatedAt', 'createdAt'];
 
+/**
+ * The partition a *Partition Name or ID* value names: the partition of that name, else (a number) the partition of
+ * that ID. Marketo's calls take the name, so callers send `.name`.
+ */
+export function partitionNamed(partitions: LeadPartition[], nameOrId: string): LeadPartition | undefined {
+	return partitions.find((p) => p.name === nameOrId) ?? (/^\d+$/.test(nameOrId) ? partitions.find((p) => p.id === Number(nameOrId)) : undefined);
+}
+
 /** Adds `leadPartitionName` next to `leadPartitionId`, which is all Marketo returns. */
 export function withPartitionName<T extends Record<string, unknown>>(lead: T, partitions: LeadPartition[]): T & { leadPartitionName?: string } {
 	if (lead.leadPartitionId === undefined || lead.leadPartitionId === null) return lead;
