@@ -6,8 +6,9 @@
  * the credential's 'Adapt Pace to Other Integrations' off, keep it). One row per pacing mode, each in a fresh cluster
  * (test/queue/listLoad.ts, the same load `npm run test:queue` checks).
  *
- *   npx tsx bench/queue-mode.ts                       time scale 0.5 (10 s window; about 12 minutes)
- *   BENCH_TIME_SCALE=1 npx tsx bench/queue-mode.ts    Marketo's real 20 s window
+ *   npx tsx bench/queue-mode.ts                       Marketo's real 20 s window (a row took 5 to 9 minutes on a busy
+ *                                                     2-core machine, about 2 of them booting the cluster)
+ *   BENCH_TIME_SCALE=0.25 npx tsx bench/queue-mode.ts a 5 s window (the time scale of npm run test:queue)
  *   BENCH_LEADS=12000                                 ids per execution
  *   BENCH_QUEUE_MODES=1,3                             only some of the rows (1 adaptive, 2 fixed, 3 a quarter share)
  */
@@ -29,7 +30,7 @@ function percent(part: number, whole: number): string {
 
 main(async () => {
 	const ids = envNumber('BENCH_LEADS', 30_000, (n) => Number.isInteger(n) && n > 0);
-	const scale = timeScale(0.5);
+	const scale = timeScale(1);
 	await preparePackage();
 	const rows: string[][] = [];
 	const loads: string[] = [];
