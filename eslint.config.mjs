@@ -17,7 +17,14 @@ import { createRequire } from 'node:module';
  * the scanner resolve to); it cannot be a dev dependency here, its pnpm-only preinstall fails `npm ci`.
  * `npm run lint` installs it first (`node scripts/scan-package.mjs --install-only`).
  */
-const n8nNodesBase = createRequire(import.meta.url)('./scripts/scan-package/node_modules/eslint-plugin-n8n-nodes-base');
+function loadN8nNodesBase() {
+	try {
+		return createRequire(import.meta.url)('./scripts/scan-package/node_modules/eslint-plugin-n8n-nodes-base');
+	} catch (error) {
+		throw new Error(`eslint-plugin-n8n-nodes-base is not installed yet: run \`npm run lint\` (or \`node scripts/scan-package.mjs --install-only\`) once. ${error.message}`);
+	}
+}
+const n8nNodesBase = loadN8nNodesBase();
 const communityNodesRecommended = n8nCommunityNodesPlugin.configs.recommended;
 
 export default tseslint.config(

@@ -62,6 +62,8 @@ export interface LimitSetting {
 	label: string;
 	calls: number;
 	concurrent: number;
+	/** the credential's 'Adapt Pace to Other Integrations' (default on) */
+	adaptive?: boolean;
 }
 
 export const WHOLE_LIMIT: LimitSetting = { label: '100 / window, 10 in flight (Marketo’s whole limit)', calls: 100, concurrent: 10 };
@@ -149,7 +151,7 @@ export async function rigWithSettings(
 	sandbox: NonNullable<Exclude<RigOptions['sandbox'], false>>,
 ): Promise<{ rig: E2eRig; credentials: Map<LimitSetting, { id: string; name: string }> }> {
 	const windowSeconds = MARKETO_LIMITS.windowSeconds * scale;
-	const limits = (s: LimitSetting) => ({ rateLimitCalls: s.calls, maxConcurrent: s.concurrent, rateWindowSeconds: windowSeconds });
+	const limits = (s: LimitSetting) => ({ rateLimitCalls: s.calls, maxConcurrent: s.concurrent, rateWindowSeconds: windowSeconds, adaptivePacing: s.adaptive !== false });
 	const rig = await benchRig({
 		sandbox: { maxLogEntries: 100_000, ...sandbox, timeScale: scale },
 		credential: limits(settings[0]),
@@ -158,7 +160,7 @@ export async function rigWithSettings(
 	try {
 		const credentials = new Map([[settings[0], rig.credential]]);
 		for (const setting of settings.slice(1)) {
-			const credential = { id: newId(), name: `Marketo bench ${setting.calls}` };
+			const credential = { id: newId(), name: `Marketo bench ${setting.calls}${setting.adaptive === false ? ' fixed' : ''}` };
 			await rig.importCredential(credential, { ...rig.credentialData, ...limits(setting) });
 			credentials.set(setting, credential);
 		}

@@ -112,6 +112,54 @@ export class MarketoApi implements ICredentialType {
 			description:
 				"Length of Marketo's rate-limit window. A longer window spends the share more slowly; a shorter one is refused unless the base URL is on this computer (localhost or 127.x).",
 		},
+		{
+			displayName: 'Adapt Pace to Other Integrations',
+			name: 'adaptivePacing',
+			type: 'boolean',
+			default: true,
+			description:
+				"Whether to slow down when Marketo says the shared limits are reached (another integration or another n8n worker is using them) and speed up again, up to the share above, while calls go through. Turn off only to compare: n8n then always uses its whole share and waits 20 seconds after each refusal.",
+		},
+		{
+			displayName: 'Daily Call Budget',
+			name: 'dailyBudget',
+			type: 'options',
+			options: [
+				{ name: 'None', value: 'none', description: 'No limit of its own: n8n stops only when Marketo refuses calls (error 607)' },
+				{ name: 'Share of the Daily Quota', value: 'percent', description: "Stop when the instance's calls today reach a percentage of its daily quota" },
+				{ name: 'Number of Calls', value: 'calls', description: "Stop when the instance's calls today reach a number" },
+			],
+			default: 'none',
+			description:
+				"Marketo's daily API quota (50,000 calls by default) is shared by every integration on the instance, such as the CRM sync. With a budget, n8n reads Marketo's own count of today's calls at the start of each run and every 200 calls, and stops before the call that would go over it, saying when the quota resets (midnight US Central time).",
+		},
+		{
+			displayName: 'Daily Call Budget (%)',
+			name: 'dailyBudgetPercent',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100 },
+			default: 80,
+			displayOptions: { show: { dailyBudget: ['percent'] } },
+			description: "The part of the instance's daily quota that may be used (by every integration together) before n8n stops calling Marketo",
+		},
+		{
+			displayName: 'Daily Quota of the Instance',
+			name: 'dailyQuota',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50000,
+			displayOptions: { show: { dailyBudget: ['percent'] } },
+			description: 'Calls per day your Marketo subscription allows (50,000 unless Adobe raised it; see Admin > Web Services > API Call Information)',
+		},
+		{
+			displayName: 'Daily Call Budget (Calls)',
+			name: 'dailyBudgetCalls',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 10000,
+			displayOptions: { show: { dailyBudget: ['calls'] } },
+			description: 'Calls per day on the instance (every integration counted) after which n8n stops calling Marketo',
+		},
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {

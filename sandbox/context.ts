@@ -21,6 +21,15 @@ export interface SandboxState {
 	activities: ActivityLog;
 	campaigns: CampaignStore;
 	programs: ProgramStore;
+	/** today's calls on the instance, every API user's (GET /rest/v1/stats/usage.json) */
+	dailyUsage: () => DailyUsage;
+}
+
+export interface DailyUsage {
+	/** the day in US Central time (YYYY-MM-DD), as Marketo's quota counts it */
+	date: string;
+	total: number;
+	users: Array<{ userId: string; count: number }>;
 }
 
 export interface Ctx {
@@ -51,7 +60,7 @@ export class RawReply {
 
 export type Reply = Record<string, unknown> | RawReply;
 
-export type Need = 'readLead' | 'writeLead' | 'readAssets' | 'writeAssets';
+export type Need = 'readLead' | 'writeLead' | 'readAssets' | 'writeAssets' | 'none';
 
 export interface Route {
 	method: string;
@@ -68,6 +77,8 @@ export const NEEDS: Record<Need, string[]> = {
 	writeLead: ['readWriteLead'],
 	readAssets: ['readOnlyAssets', 'readWriteAssets'],
 	writeAssets: ['readWriteAssets'],
+	// Marketo: "Required Permissions: None" (stats/usage); an API user has at least one of these
+	none: ['readOnlyLead', 'readWriteLead', 'readOnlyAssets', 'readWriteAssets'],
 };
 
 /** Named body/query parameter: form bodies and JSON bodies both count, then the query. */

@@ -16,6 +16,8 @@ export class Limiter {
 	private inFlight = 0;
 	private quotaDay = '';
 	private quotaUsed = 0;
+	/** today's counted calls per API user (client id) */
+	private quotaByUser = new Map<string, number>();
 
 	constructor(
 		private readonly limits: LimitOptions,
@@ -41,9 +43,16 @@ export class Limiter {
 	}
 
 	/** Successful calls count against the daily quota (Marketo does not count calls that return errors). */
-	countSuccess(now = Date.now()): void {
+	countSuccess(now = Date.now(), clientId?: string | null): void {
 		this.rollDay(now);
 		this.quotaUsed++;
+		if (clientId) this.quotaByUser.set(clientId, (this.quotaByUser.get(clientId) ?? 0) + 1);
+	}
+
+	/** Today's count, every API user's, as GET /rest/v1/stats/usage.json reports it (users by client id). */
+	usage(now = Date.now()): { date: string; total: number; byClientId: Map<string, number> } {
+		this.rollDay(now);
+		return { date: this.quotaDay, total: this.quotaUsed, byClientId: new Map(this.quotaByUser) };
 	}
 
 	private rollDay(now: number): void {
@@ -51,6 +60,7 @@ export class Limiter {
 		if (day !== this.quotaDay) {
 			this.quotaDay = day;
 			this.quotaUsed = 0;
+			this.quotaByUser.clear();
 		}
 	}
 
@@ -63,6 +73,7 @@ export class Limiter {
 	reset(): void {
 		this.window = [];
 		this.quotaUsed = 0;
+		this.quotaByUser.clear();
 		this.quotaDay = '';
 	}
 }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { presentedToken, TokenStore } from './auth';
-import { type Ctx, NEEDS, RawReply, type Reply, type Route, type SandboxState } from './context';
+import { type Ctx, type DailyUsage, NEEDS, RawReply, type Reply, type Route, type SandboxState } from './context';
 import { HttpError, MarketoError, errorBody } from './envelope';
 import { type FaultSpec, FaultInjector, faultFromJson } from './faults';
 import { mediaType, parseJsonBody, readBody } from './http';
@@ -18,6 +18,7 @@ import { leadRoutes } from './routes/leads';
 import { assetRoutes } from './routes/assets';
 import { membershipRoutes } from './routes/membership';
 import { bulkRoutes } from './routes/bulk';
+import { usageRoutes } from './routes/usage';
 import { activityRoutes } from './routes/activities';
 import { type Activity, ActivityLog, type NewActivity, activityJson } from './store/activities';
 import { campaignRoutes } from './routes/campaigns';
@@ -25,7 +26,7 @@ import { programRoutes } from './routes/programs';
 import { CampaignStore } from './store/campaigns';
 import { ProgramStore } from './store/programs';
 
-const ROUTES: Route[] = [...leadRoutes, ...membershipRoutes, ...assetRoutes, ...bulkRoutes, ...campaignRoutes, ...programRoutes, ...activityRoutes];
+const ROUTES: Route[] = [...leadRoutes, ...membershipRoutes, ...assetRoutes, ...bulkRoutes, ...campaignRoutes, ...programRoutes, ...activityRoutes, ...usageRoutes];
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
@@ -76,10 +77,17 @@ export class MarketoSandbox {
 			campaigns.seedDefaults();
 			programs.seedDefaults();
 		}
-		const state = { options: this.options, leads, assets, activities, campaigns, programs } as SandboxState;
+		const state = { options: this.options, leads, assets, activities, campaigns, programs, dailyUsage: () => this.dailyUsage() } as SandboxState;
 		state.imports = new BulkImports(state);
 		state.exports = new BulkExports(state);
 		return state;
+	}
+
+	/** Today's calls on the instance (every API user's, counted as the daily quota counts them), users by e-mail. */
+	private dailyUsage(): DailyUsage {
+		const { date, total, byClientId } = this.limiter.usage();
+		const emailOf = (clientId: string) => this.options.users.find((u) => u.clientId === clientId)?.email ?? clientId;
+		return { date, total, users: [...byClientId].map(([clientId, count]) => ({ userId: emailOf(clientId), count })) };
 	}
 
 	/** Base URL once started, e.g. http://127.0.0.1:40123 (identity at /identity, REST at /rest). */
@@ -399,7 +407,7 @@ export class MarketoSandbox {
 		if (reply instanceof RawReply) {
 			({ status, headers } = reply);
 			payload = reply.body;
-			if (status < 400 && (draft.path.startsWith('/rest/') || draft.path.startsWith('/bulk/'))) this.limiter.countSuccess();
+			if (status < 400 && (draft.path.startsWith('/rest/') || draft.path.startsWith('/bulk/'))) this.limiter.countSuccess(Date.now(), draft.clientId);
 		} else {
 			status = 200;
 			headers = { 'Content-Type': JSON_TYPE };
@@ -408,7 +416,7 @@ export class MarketoSandbox {
 				const errs = reply.errors as { code: string }[] | undefined;
 				draft.code = errs?.[0]?.code ?? null;
 			} else if (draft.path.startsWith('/rest/') || draft.path.startsWith('/bulk/')) {
-				this.limiter.countSuccess();
+				this.limiter.countSuccess(Date.now(), draft.clientId);
 			}
 		}
 		if (this.options.clockOffsetMs) headers = { ...headers, Date: new Date(Date.now() + this.options.clockOffsetMs).toUTCString() };

@@ -81,6 +81,15 @@ if [[ -n "$node_major" ]]; then
 	install_flags=(--ignore-scripts)
 fi
 log "installing n8n $version with Node $(node --version) into $dir (first time only: a few minutes, about 2.3 GB)"
+# npm prints nothing until it is done: a line every 30 s says it is still working and how far it got
+(
+	while sleep 30; do
+		packages=$(find "$dir/node_modules" -mindepth 1 -maxdepth 2 -name package.json 2>/dev/null | wc -l)
+		log "still installing n8n $version: $(( $(date +%s) - start ))s so far, $packages packages in place"
+	done
+) &
+progress_pid=$!
+trap 'kill "$progress_pid" 2>/dev/null || true' EXIT
 (
 	cd "$dir"
 	npm install --no-audit --no-fund --loglevel=error --omit=dev "${install_flags[@]}" >"$dir/install.log" 2>&1
@@ -92,6 +101,7 @@ log "installing n8n $version with Node $(node --version) into $dir (first time o
 	tail -n 40 "$dir/install.log" >&2
 	exit 1
 }
+kill "$progress_pid" 2>/dev/null || true
 
 if ! installed="$("$bin" --version 2>/dev/null | tail -n 1)"; then
 	log "n8n was installed but '$bin --version' fails"

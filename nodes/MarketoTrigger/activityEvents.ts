@@ -98,7 +98,7 @@ export function activityWatch(event: ActivityEvent, settings: ActivitySettings):
 			};
 		case 'leadChanged': {
 			const fields = textList(settings.fieldsToWatch);
-			if (fields.length === 0) throw new InputError("'Fields to Watch' is empty: choose at least one lead field whose changes start the workflow");
+			if (fields.length === 0) throw new InputError("'Watched Field Names or IDs' is empty: choose at least one lead field whose changes start the workflow");
 			// Marketo's lead changes also include New Lead activities: only changes of a watched field fire
 			const watched = new Set(fields.map((f) => f.toLowerCase()));
 			return {
@@ -131,10 +131,10 @@ export function activityWatch(event: ActivityEvent, settings: ActivitySettings):
 			};
 		}
 		case 'newActivity': {
-			const types = textList(settings.activityTypeIds).map((t) => parseId(t, 'Activity Types'));
-			if (types.length === 0) throw new InputError("'Activity Types' is empty: choose at least one activity type");
+			const types = textList(settings.activityTypeIds).map((t) => parseId(t, 'Activity Type Names or IDs'));
+			if (types.length === 0) throw new InputError("'Activity Type Names or IDs' is empty: choose at least one activity type");
 			if (types.length > MAX_ACTIVITY_TYPES) {
-				throw new InputError(`'Activity Types' has ${types.length} types: Marketo reads at most ${MAX_ACTIVITY_TYPES} per call, so choose ${MAX_ACTIVITY_TYPES} or fewer (or use a second trigger)`);
+				throw new InputError(`'Activity Type Names or IDs' has ${types.length} types: Marketo reads at most ${MAX_ACTIVITY_TYPES} per call, so choose ${MAX_ACTIVITY_TYPES} or fewer (or use a second trigger)`);
 			}
 			const listId = optionalListId(settings.list, 'Only Members of List');
 			const wanted = new Set(types);

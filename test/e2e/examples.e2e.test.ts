@@ -87,8 +87,8 @@ describeSandbox(NEEDS_SANDBOX.seeds)('example workflows (examples/*.json)', () =
 		expect(outputOf(result, 'Create or update leads').map((o) => o.status)).toEqual(['created', 'created', 'updated']);
 		const leads = rig.sandbox!.leads;
 		const stored = (email: string) => leads.get(leads.findBy('email', email)[0]);
-		expect(stored('ana.silva@example.com')).toMatchObject({ firstName: 'Ana', numberOfEmployees: 250, dateOfBirth: '1990-05-17', unsubscribed: false });
-		expect(stored('li.wei@example.com')).toMatchObject({ numberOfEmployees: 12, unsubscribed: true });
+		expect(stored('carla.mendes@example.com')).toMatchObject({ firstName: 'Carla', numberOfEmployees: 250, dateOfBirth: '1990-05-17', unsubscribed: false });
+		expect(stored('omar.haddad@example.com')).toMatchObject({ numberOfEmployees: 12, unsubscribed: true });
 		expect(stored('lead2@sandbox.example.com')).toMatchObject({ firstName: 'Updated', company: 'Sandbox Ltd', dateOfBirth: '1979-11-30' });
 	});
 

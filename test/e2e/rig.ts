@@ -191,7 +191,7 @@ export interface RunResult {
 	workflowId: string;
 }
 
-function taskOf(run: N8nRun | RunResult, nodeName: string, runIndex = 0): TaskData {
+export function taskOf(run: N8nRun | RunResult, nodeName: string, runIndex = 0): TaskData {
 	const r = 'data' in run ? run : run.run;
 	if (!r) throw new Error('The workflow produced no run data (see stdout/stderr of the result)');
 	const tasks = r.data.resultData.runData[nodeName];

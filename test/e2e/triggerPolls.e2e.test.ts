@@ -129,9 +129,10 @@ describeSandbox(`${NEEDS_SANDBOX.data} (forgets a batch, runs its clock 5 minute
 			await waitFor('batches A and B to fire', () => firings(batches.doneA) > 0 && firings(batches.doneB) > 0);
 			sb.forgetImport(batches.forgotten); // as Marketo does 7 days after the import
 			const pollsBefore = importPolls().length;
-			await waitFor('four more polls of the import trigger', () => importPolls().length >= pollsBefore + 4, 240_000);
+			await waitFor('five more polls of the import trigger', () => importPolls().length >= pollsBefore + 5, 300_000);
 
-			const polls = importPolls();
+			// the latest poll may still be asking (a poll is known by its first call): only the ones before it are complete
+			const polls = importPolls().slice(0, -1);
 			const callsPerPoll = polls.map((p) => p.length);
 			process.stderr.write(`import trigger, status calls per poll (5 watched, 2 finished, 1 forgotten): ${callsPerPoll.join(', ')}\n`);
 			// activation: all 5 asked (A and B fire); then only the 3 unfinished until the forgotten one is dropped; then 2

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { idealMs, logFigures, MARKETO_LIMITS, MAX_BATCH, missingMembers, type LogFigures } from '../../bench/lib';
+import type { RequestLogEntry } from '../../sandbox';
 import { codeNode, marketoNode, triggeredWorkflow, type CredentialData, type NodeSpec, type Workflow } from '../e2e/rig';
 import { QueueCluster } from './cluster';
 
@@ -55,6 +56,8 @@ export interface ListLoadResult {
 	workers: number;
 	/** what the sandbox saw of the Add Leads calls */
 	calls: LogFigures;
+	/** the same calls per rate window from the first one: admitted, answered 606, answered 615 */
+	perWindow: Array<{ admitted: number; rate606: number; conc615: number }>;
 	/** token requests (each worker fetches and keeps its own) */
 	tokenCalls: number;
 	/** ids of the whole range not in the list afterwards */
@@ -66,6 +69,19 @@ export interface ListLoadResult {
 	/** the same at Marketo's steady rate (100 calls per 20 s throughout), ms */
 	steadyMs: number;
 	windowSeconds: number;
+}
+
+/** Calls counted per rate window from the first call's arrival (how the pace moved over the run). */
+function callsPerWindow(entries: RequestLogEntry[], windowMs: number): ListLoadResult['perWindow'] {
+	const first = Math.min(...entries.map((e) => Date.parse(e.time)));
+	const windows: ListLoadResult['perWindow'] = [];
+	for (const e of entries) {
+		const w = (windows[Math.floor((Date.parse(e.time) - first) / windowMs)] ??= { admitted: 0, rate606: 0, conc615: 0 });
+		if (e.code === '606') w.rate606++;
+		else if (e.code === '615') w.conc615++;
+		else w.admitted++;
+	}
+	return Array.from(windows, (w) => w ?? { admitted: 0, rate606: 0, conc615: 0 });
 }
 
 function isSummary(json: unknown): json is ExecutionSummary {
@@ -138,7 +154,8 @@ export async function runListLoad(options: ListLoadOptions): Promise<ListLoadRes
 
 		const executionWorkers = cluster.executionsByWorker();
 		const mainLog = cluster.main?.output() ?? '';
-		const calls = logFigures(sandbox.requestLog.filter((e) => e.path === `/rest/v1/lists/${LIST_ID}/leads.json`));
+		const listCalls = sandbox.requestLog.filter((e) => e.path === `/rest/v1/lists/${LIST_ID}/leads.json`);
+		const calls = logFigures(listCalls);
 		const neededCalls = Math.ceil(options.idsPerExecution / MAX_BATCH) * options.executions;
 		if (answers.some((a) => !a.summary)) {
 			// an execution failed as a whole: what its worker said is the only trace left once the cluster is gone
@@ -151,6 +168,7 @@ export async function runListLoad(options: ListLoadOptions): Promise<ListLoadRes
 			enqueuedByMain: [...mainLog.matchAll(/Enqueued execution (\d+) \(job/g)].map((m) => m[1]),
 			workers: cluster.workers.length,
 			calls,
+			perWindow: callsPerWindow(listCalls, windowSeconds * 1000),
 			tokenCalls: sandbox.requestLog.filter((e) => e.path === '/identity/oauth/token').length,
 			missingMembers: missingMembers(sandbox, LIST_ID, total),
 			wallMs,

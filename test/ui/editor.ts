@@ -116,9 +116,18 @@ export class Editor {
 
 	/** Opens a dropdown parameter and picks the option with this text (the list is loaded from Marketo). */
 	async pickOption(parameterName: string, optionText: string | RegExp): Promise<string[]> {
-		await this.parameter(parameterName, this.ndv()).click();
+		const field = this.parameter(parameterName, this.ndv());
 		const option = this.page.locator('.el-select-dropdown__item:visible, [role="option"]:visible').filter({ hasText: optionText }).first();
-		await option.waitFor({ timeout: WAIT_MS });
+		// a click that lands while the field is still settling does not open it: click until the list shows
+		for (let attempt = 1; ; attempt++) {
+			await field.locator('input').first().click();
+			const shown = await option.waitFor({ timeout: attempt < 3 ? WAIT_MS / 4 : WAIT_MS }).then(
+				() => true,
+				() => false,
+			);
+			if (shown) break;
+			if (attempt >= 3) throw new Error(`'${parameterName}' shows no option matching ${String(optionText)}`);
+		}
 		const offered = await this.page.locator('.el-select-dropdown__item:visible, [role="option"]:visible').allTextContents();
 		await option.click();
 		return offered.map((t) => t.trim());

@@ -4,6 +4,7 @@ import type { INode, Logger } from 'n8n-workflow';
 import { classifyCode, isDroppedConnection, MarketoApiError, MarketoOutcomeUnknownError, RETRYABLE_HTTP_STATUSES, wasNeverSent } from './errors';
 import type { Clock, HttpRequest, HttpResponse, HttpSender } from './http';
 import { REQUEST_TIMEOUT_MS, systemClock } from './http';
+import { DailyBudget, USAGE_PATH } from './dailyBudget';
 import { fetchToken } from './identity';
 import { limiterFor } from './limiter';
 import type { RateLimiter } from './limiter';
@@ -42,6 +43,8 @@ export class MarketoClient {
 	private readonly random: () => number;
 	private readonly limiter: RateLimiter;
 	private readonly tokens: TokenCache;
+	/** the credential's Daily Call Budget, when it has one */
+	private readonly budget?: DailyBudget;
 	/** Marketo's clock minus this process's, from the `Date` header of the latest answer */
 	private clockOffset?: number;
 
@@ -55,9 +58,13 @@ export class MarketoClient {
 		this.random = options.random ?? Math.random;
 		this.limiter = limiterFor(
 			settings.baseUrl,
-			{ callsPerWindow: settings.callsPerWindow, windowMs: settings.windowMs, maxConcurrent: settings.maxConcurrent },
+			{ callsPerWindow: settings.callsPerWindow, windowMs: settings.windowMs, maxConcurrent: settings.maxConcurrent, adaptive: settings.adaptivePacing },
 			this.clock,
+			this.random,
 		);
+		if (settings.dailyBudget !== undefined) {
+			this.budget = new DailyBudget(settings.baseUrl, settings.dailyBudget, async () => await this.dailyUsage(), this.node, () => this.clock.now(), options.timeZone);
+		}
 		this.tokens = new TokenCache(tokenKey(settings.baseUrl, settings.clientId, settings.clientSecret), {
 			fetchToken: async () =>
 				await fetchToken(this.settings, this.node, this.sender, this.clock, this.retry.maxAttempts, (attempt) => this.backoffDelay(attempt)),
@@ -97,7 +104,14 @@ export class MarketoClient {
 		await this.tokens.get();
 	}
 
-	private async send(request: MarketoRequest): Promise<RawResponse> {
+	/** Marketo's count of today's calls on the instance, every integration's (the reading itself not included). */
+	private async dailyUsage(): Promise<number> {
+		const response = await this.send({ method: 'GET', path: USAGE_PATH, expect: 'envelope' }, { outsideBudget: true });
+		const result = (response.body as MarketoEnvelope<{ total?: number }>).result?.[0];
+		return Number(result?.total ?? 0) || 0;
+	}
+
+	private async send(request: MarketoRequest, options: { outsideBudget?: boolean } = {}): Promise<RawResponse> {
 		const operation = `${request.method} ${request.path}`;
 		const started = this.clock.now();
 		let attempt = 0;
@@ -108,6 +122,8 @@ export class MarketoClient {
 
 		for (;;) {
 			attempt++;
+			// every attempt is a call Marketo may count; the usage reading counts itself
+			if (this.budget && !options.outsideBudget) await this.budget.reserve();
 			const token = await this.tokens.get(rejectedToken);
 			rejectedToken = undefined;
 			const release = await this.limiter.acquire();
@@ -139,6 +155,7 @@ export class MarketoClient {
 				const date = Date.parse(String(response.headers.date ?? response.headers.Date ?? ''));
 				if (!Number.isNaN(date)) this.clockOffset = date - this.clock.now();
 				const outcome = readResponse(request, response);
+				this.reportToLimiter(outcome.ok ? undefined : outcome.failure.code, sentAt);
 				if (outcome.ok) return outcome.response;
 				failure = outcome.failure;
 			} else {
@@ -174,9 +191,9 @@ export class MarketoClient {
 				continue;
 			}
 			if (info.retry === 'rateWindow' && canRetry) {
-				// the instance's shared window is spent (another integration, or limits set too high): wait it out
-				this.limiter.pause(this.settings.windowMs);
-				this.logger?.debug(`Marketo ${operation}: rate limit (606), waiting ${this.settings.windowMs} ms`);
+				// the instance's shared window is spent (another integration, or limits set too high): the limiter has
+				// slowed down (reportToLimiter) and the call waits for a slot at the new pace
+				this.logger?.debug(`Marketo ${operation}: rate limit (606), sending again at a lower pace`);
 				continue;
 			}
 			if (info.retry === 'backoff' && canRetry) {
@@ -194,6 +211,14 @@ export class MarketoClient {
 				permission: permissionFor(request),
 			});
 		}
+	}
+
+	/** Tells the limiter how Marketo took a call that reached it (undefined: success), so it can adapt its pace. */
+	private reportToLimiter(code: string | undefined, sentAt: number): void {
+		if (code === '606') this.limiter.rateLimited(sentAt);
+		else if (code === '615') this.limiter.concurrencyLimited(sentAt);
+		// a gateway's 5xx says nothing about Marketo's limits
+		else if (!code?.startsWith('HTTP ')) this.limiter.admitted();
 	}
 
 	private backoffDelay(attempt: number): number {

@@ -12,6 +12,7 @@ export * from './errors';
 export * from './http';
 export * from './paging';
 export { resetLimiters, RateLimiter } from './limiter';
+export { DailyBudgetError, describeReset, nextCentralMidnight, resetUsage } from './dailyBudget';
 export { resetTokens } from './token';
 export { bodySource, readableClass, toBuffer } from './bodies';
 export * from './settings';
@@ -67,5 +68,7 @@ export async function marketoClient(context: MarketoContext): Promise<MarketoCli
 		node: context.getNode(),
 		sender: n8nHttpSender(async (options) => await context.helpers.httpRequest(options)),
 		logger: context.logger,
+		// asked only when a Daily Call Budget error is written
+		timeZone: () => context.getTimezone(),
 	});
 }

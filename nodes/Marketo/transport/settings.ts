@@ -75,5 +75,25 @@ export function settingsFromCredential(credential: ICredentialDataDecryptedObjec
 		callsPerWindow: boundedInteger(credential.rateLimitCalls, 50, 1, MARKETO_MAX_CALLS_PER_WINDOW, 'API Calls per 20 Seconds'),
 		maxConcurrent: boundedInteger(credential.maxConcurrent, 5, 1, MARKETO_MAX_CONCURRENT, 'Concurrent Calls'),
 		windowMs: boundedInteger(credential.rateWindowSeconds, MARKETO_WINDOW_SECONDS, shortestWindow, 3600, 'Rate Window (Seconds)') * 1000,
+		adaptivePacing: credential.adaptivePacing !== false,
+		dailyBudget: dailyBudgetFrom(credential),
 	};
+}
+
+/** Marketo's default daily quota per instance (Adobe raises it on request). */
+export const MARKETO_DEFAULT_DAILY_QUOTA = 50_000;
+
+/** The Daily Call Budget in calls: none, a share of the instance's daily quota, or a number of calls. */
+function dailyBudgetFrom(credential: ICredentialDataDecryptedObject): number | undefined {
+	switch (credential.dailyBudget) {
+		case 'percent': {
+			const quota = boundedInteger(credential.dailyQuota, MARKETO_DEFAULT_DAILY_QUOTA, 1, 100_000_000, 'Daily Quota of the Instance');
+			const percent = boundedInteger(credential.dailyBudgetPercent, 80, 1, 100, 'Daily Call Budget (%)');
+			return Math.floor((quota * percent) / 100);
+		}
+		case 'calls':
+			return boundedInteger(credential.dailyBudgetCalls, 10_000, 1, 100_000_000, 'Daily Call Budget (Calls)');
+		default:
+			return undefined;
+	}
 }

@@ -11,6 +11,10 @@ export interface MarketoSettings {
 	callsPerWindow: number;
 	windowMs: number;
 	maxConcurrent: number;
+	/** lower the pace after Marketo's 606/615 and climb back (default); false: always the whole share */
+	adaptivePacing?: boolean;
+	/** calls allowed per day on the instance, every integration counted (the credential's Daily Call Budget); none: no limit */
+	dailyBudget?: number;
 }
 
 /** Marketo's answer envelope. */
@@ -95,5 +99,7 @@ export interface ClientOptions {
 	retry?: Partial<RetryPolicy>;
 	logger?: Logger;
 	random?: () => number;
+	/** the workflow's time zone, to say when Marketo's daily quota resets in the user's time */
+	timeZone?: () => string | undefined;
 }
 

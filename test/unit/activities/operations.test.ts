@@ -134,9 +134,9 @@ describe('Activity operations against the sandbox', () => {
 
 	it('bad input fails before any activity call, naming the field', async () => {
 		sandbox().clearLog();
-		await expect(getMany({ activityTypeIds: [1, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13] })).rejects.toThrow(/'Activity Types': Marketo reads at most 10 types/);
-		await expect(getMany({ activityTypeIds: [424242] })).rejects.toThrow(/'Activity Types': 424242 is not an activity type/);
-		await expect(getMany({ activityTypeIds: [] })).rejects.toThrow(/'Activity Types' is empty/);
+		await expect(getMany({ activityTypeIds: [1, 2, 3, 6, 7, 8, 9, 10, 11, 12, 13] })).rejects.toThrow(/'Activity Type Names or IDs': Marketo reads at most 10 types/);
+		await expect(getMany({ activityTypeIds: [424242] })).rejects.toThrow(/'Activity Type Names or IDs': 424242 is not an activity type/);
+		await expect(getMany({ activityTypeIds: [] })).rejects.toThrow(/'Activity Type Names or IDs' is empty/);
 		await expect(getMany({ activityTypeIds: [2], since: 'last tuesday' })).rejects.toThrow(/'Since' is not a date/);
 		await expect(getMany({ activityTypeIds: [2], since: '' })).rejects.toThrow(/'Since' is empty/);
 		await expect(getMany({ activityTypeIds: [2], leadFilter: 'leadIds', leadId: fromItem('id') }, [{ id: 5 }, { id: 'abc' }])).rejects.toThrow(

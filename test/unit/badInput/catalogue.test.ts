@@ -48,6 +48,8 @@ const CASES: Case[] = [
 	{ what: 'an object as a field value', parameters: upsert(), items: [{ email: 'a@x.com', address: { city: 'Lyon' } }], error: /Field 'address' holds an object or a list/ },
 	{ what: 'an item with no fields', parameters: upsert({ lookupField: 'email' }), items: [{}], error: /no fields to send|lookup field 'email'/ },
 	{ what: 'an unknown partition on create', parameters: upsert({ partitionName: 'Atlantis' }), items: [{ email: 'a@x.com' }], error: /'Partition': no partition named "Atlantis"/ },
+	{ what: 'a mapped column value that is not a number', parameters: upsert({ dataMode: 'mapper', columns: { mappingMode: 'autoMapInputData', value: null, matchingColumns: ['email'] } }), items: [{ email: 'a@x.com', leadScore: 'high' }], error: /Field 'Lead Score' \(leadScore\) must be a whole number; got "high" \[item 0\]/ },
+	{ what: 'a mapped column value that is not a date', parameters: upsert({ dataMode: 'mapper', columns: { mappingMode: 'defineBelow', value: { email: 'a@x.com', dateOfBirth: '31/02/1990' }, matchingColumns: ['email'] } }), error: /Field 'Date of Birth' \(dateOfBirth\) must be a date/ },
 	{ what: 'a lead ID that is text', parameters: lead('get', { leadId: 'abc', fields: [] }), error: /'Lead ID' must be a Marketo ID .*"abc"/ },
 	{ what: 'an empty lead ID', parameters: lead('get', { leadId: '', fields: [] }), error: /'Lead ID' (is empty|must be a Marketo ID)/ },
 	{ what: 'a negative lead ID', parameters: lead('get', { leadId: -5, fields: [] }), error: /'Lead ID' must be a Marketo ID/ },

@@ -167,6 +167,22 @@ describe('Campaign, Program and Program Member operations against the sandbox', 
 			]);
 		});
 
+		it('a campaign search reads further pages of 300 until it has matches; browsing reads one page at a time', async () => {
+			for (let n = 0; n < 700; n++) {
+				sandbox().campaigns.add({ name: n === 650 ? 'Needle Follow-up' : `Filler ${n}`, type: 'trigger', workspaceName: 'Default', active: true, requestedTrigger: true });
+			}
+			sandbox().clearLog();
+			const found = await campaignListSearch.searchCampaigns.call(loadOptionsContext(), 'needle');
+			expect(found.results).toEqual([{ name: 'Needle Follow-up', value: expect.any(String) }]);
+			expect(found.paginationToken).toBeUndefined();
+			expect(calls('/rest/v1/campaigns.json')).toHaveLength(3);
+			const browsed = await campaignListSearch.searchCampaigns.call(loadOptionsContext());
+			expect(browsed.results).toHaveLength(300);
+			const next = await campaignListSearch.searchCampaigns.call(loadOptionsContext(), undefined, browsed.paginationToken as string);
+			expect(next.results).toHaveLength(300);
+			expect(next.results[0].value).not.toBe(browsed.results[0].value);
+		});
+
 		it("the status picker lists the program's channel statuses in progression order; the filter picker the searchable fields", async () => {
 			const context = { ...loadOptionsContext(), getCurrentNodeParameter: () => '1034' } as unknown as ILoadOptionsFunctions;
 			expect((await programLoadOptions.getProgramStatuses.call(context)).map((o) => o.value)).toEqual(['Not in Program', 'Invited', 'Registered', 'No Show', 'Attended', 'Attended On-demand']);

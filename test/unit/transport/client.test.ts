@@ -98,11 +98,21 @@ describe('MarketoClient: retries', () => {
 		expect(m.requests).toHaveLength(2);
 	});
 
-	it('waits for the 20-second window after 606', async () => {
-		const m = scriptedMarketo((_r, call) => (call === 1 ? marketoError('606', "Max rate limit '100' exceeded with in '20' secs") : ok()));
+	it('without adaptive pacing, waits for the 20-second window after 606', async () => {
+		const m = scriptedMarketo((_r, call) => (call === 1 ? marketoError('606', "Max rate limit '100' exceeded with in '20' secs") : ok()), {
+			settings: { adaptivePacing: false },
+		});
 		await m.clock.run(m.client.request(leads));
 		expect(m.requests).toHaveLength(2);
 		expect(m.requests[1].at - m.requests[0].at).toBeGreaterThanOrEqual(settings.windowMs);
+	});
+
+	it('with adaptive pacing, a 606 lowers the pace and the call is sent again one interval of the new pace later', async () => {
+		const m = scriptedMarketo((_r, call) => (call === 1 ? marketoError('606', "Max rate limit '100' exceeded with in '20' secs") : ok()));
+		await m.clock.run(m.client.request(leads));
+		expect(m.requests).toHaveLength(2);
+		// 50 per window cut to its floor of 5 (this process had sent nothing else): 4 s between calls, jitter 0.5 → 1×
+		expect(m.requests[1].at - m.requests[0].at).toBe(4000);
 	});
 
 	it.each(['603', '607', '609', '610', '612', '613', '1003'])('never retries %s', async (code) => {

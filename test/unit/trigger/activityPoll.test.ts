@@ -85,7 +85,7 @@ describe('activity events: what is read and what fires', () => {
 		expect(watch).toMatchObject({ read: { fields: ['firstName', 'company'] }, typeIds: [13], leadFields: ['email'] });
 		const change = (name: string) => activity(3, 13, { fields: [{ id: 1, name, oldValue: 'a', newValue: 'b' }] });
 		expect([watch.matches(change('company')), watch.matches(change('lastName')), watch.matches(activity(4, 12))]).toEqual([true, false, false]);
-		expect(() => activityWatch('leadChanged', { fieldsToWatch: [] })).toThrow("'Fields to Watch' is empty");
+		expect(() => activityWatch('leadChanged', { fieldsToWatch: [] })).toThrow("'Watched Field Names or IDs' is empty");
 	});
 
 	it('Form Filled Out: a form ID is filtered by Marketo (assetIds), a name here, also inside a program', () => {
@@ -111,7 +111,7 @@ describe('activity events: what is read and what fires', () => {
 		const watch = activityWatch('newActivity', { activityTypeIds: [1, 2, '46'], list: '1021' });
 		expect(watch.read).toEqual({ activityTypeIds: [1, 2, 46], listId: 1021 });
 		expect([watch.matches(activity(1, 46)), watch.matches(activity(2, 12))]).toEqual([true, false]);
-		expect(() => activityWatch('newActivity', { activityTypeIds: [] })).toThrow("'Activity Types' is empty");
+		expect(() => activityWatch('newActivity', { activityTypeIds: [] })).toThrow("'Activity Type Names or IDs' is empty");
 		expect(() => activityWatch('newActivity', { activityTypeIds: Array.from({ length: 11 }, (_, i) => i + 1) })).toThrow('at most 10');
 	});
 });

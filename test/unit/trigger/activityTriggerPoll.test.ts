@@ -187,7 +187,7 @@ describe('activity events, poll by poll (scripted Marketo)', () => {
 		]);
 
 		const before = marketo.requests.length;
-		await expect(trigger({ event: 'leadChanged', fieldsToWatch: [] }).poll(marketo)).rejects.toThrow("'Fields to Watch' is empty");
+		await expect(trigger({ event: 'leadChanged', fieldsToWatch: [] }).poll(marketo)).rejects.toThrow("'Watched Field Names or IDs' is empty");
 		expect(marketo.requests.length).toBe(before);
 	});
 

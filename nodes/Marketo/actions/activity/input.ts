@@ -33,13 +33,13 @@ export function readActivityInput(
 	const listOf = readPerItem(fn, 'list', (i) => staticListId(fn, i));
 	return (i) => {
 		const raw = typesOf(i);
-		const activityTypeIds = [...new Set(parseIdList(raw, 'Activity Types'))];
+		const activityTypeIds = [...new Set(parseIdList(raw, 'Activity Type Names or IDs'))];
 		if (activityTypeIds.length > MAX_ACTIVITY_TYPES) {
-			throw new InputError(`'Activity Types': Marketo reads at most ${MAX_ACTIVITY_TYPES} types at a time; ${activityTypeIds.length} are chosen`);
+			throw new InputError(`'Activity Type Names or IDs': Marketo reads at most ${MAX_ACTIVITY_TYPES} types at a time; ${activityTypeIds.length} are chosen`);
 		}
 		const unknown = activityTypeIds.filter((id) => !types.has(id));
 		if (unknown.length) {
-			throw new InputError(`'Activity Types': ${unknown.join(', ')} ${unknown.length > 1 ? 'are not activity types' : 'is not an activity type'} of this Marketo instance`);
+			throw new InputError(`'Activity Type Names or IDs': ${unknown.join(', ')} ${unknown.length > 1 ? 'are not activity types' : 'is not an activity type'} of this Marketo instance`);
 		}
 		const sinceDatetime = isoDateTime(sinceOf(i), 'Since');
 		if (!sinceDatetime) throw new InputError("'Since' is empty: give the date and time to read activities from");

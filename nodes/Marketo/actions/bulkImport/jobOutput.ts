@@ -56,7 +56,8 @@ async function finishedJobOutput(context: OperationContext, job: Job, run: RunOp
 		item.binary = { ...item.binary, [kind]: fetched.binary };
 		if (run.outputRows) {
 			const pairing = job.pairing ?? new RowPairing(job.itemIndexes);
-			rowItems.push(...resultRowItems(fetched.rows, status.batchId, kind, (row) => pairing.pairsOf(row)));
+			// one by one: a failures file can hold more rows than a spread may pass as arguments
+			for (const row of resultRowItems(fetched.rows, status.batchId, kind, (row) => pairing.pairsOf(row))) rowItems.push(row);
 		}
 	}
 	return [item, ...rowItems];

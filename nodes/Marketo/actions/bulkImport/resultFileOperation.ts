@@ -46,7 +46,8 @@ export function resultFileOperation(spec: { value: string; name: string; action:
 			for (let i = 0; i < context.items.length; i++) {
 				let failure: unknown;
 				try {
-					output.push(...(await itemOutput(i)));
+					// one by one: a result file can hold more rows than a spread may pass as arguments
+					for (const row of await itemOutput(i)) output.push(row);
 					continue;
 				} catch (error) {
 					failure = error;

@@ -23,10 +23,11 @@ export const mapperModeOption: INodePropertyOptions = {
 
 export const columnMapperProperties: INodeProperties[] = [
 	{
-		displayName: 'Columns',
+		displayName: 'Lead Fields',
 		name: 'columns',
 		type: 'resourceMapper',
 		noDataExpression: true,
+		description: "Your instance's lead fields: map a value to each one to send, or let the items' fields be matched by name",
 		default: { mappingMode: 'defineBelow', value: null },
 		required: true,
 		displayOptions: { show: { dataMode: [MAPPER_MODE] } },

@@ -1,0 +1,93 @@
+import { resetLimiters, resetTokens } from '../../../nodes/Marketo/transport';
+import { FakeClock } from '../helpers/fakeClock';
+import { countIn, keepBusy, sendCalls, SimulatedInstance } from '../helpers/simulatedInstance';
+
+/**
+ * Adaptive pacing against one simulated Marketo instance (100 calls per 20 s sliding window, 10 in flight, 250 ms
+ * per call) on a fake clock: several processes, each with its own limiter and each allowed the instance's whole
+ * limit, must settle on fair shares with almost no 606; one process alone must still run at the limit.
+ */
+const WINDOW = 20_000;
+
+function fresh(): { clock: FakeClock; instance: SimulatedInstance } {
+	resetLimiters();
+	resetTokens();
+	const clock = new FakeClock();
+	return { clock, instance: new SimulatedInstance(clock) };
+}
+
+/** Runs `processes` processes, each keeping 10 calls going, for `windows` windows; figures over the second half. */
+async function shareAmong(processes: number, windows: number) {
+	const { clock, instance } = fresh();
+	const start = clock.now();
+	const end = start + windows * WINDOW;
+	const names = Array.from({ length: processes }, (_v, i) => `worker-${i + 1}`);
+	await clock.run(Promise.all(names.map(async (name) => await keepBusy(instance.processClient(name), clock, 10, end))));
+	// converged: the second half of the run
+	const from = start + (windows / 2) * WINDOW;
+	const perProcess = names.map((name) => countIn(instance.tally(name).admittedAt, from, end));
+	const refused = names.reduce((sum, name) => sum + countIn(instance.tally(name).rate606At, from, end), 0);
+	const admitted = perProcess.reduce((a, b) => a + b, 0);
+	return { perProcess, admitted, refused, capacity: (windows / 2) * 100, tallies: names.map((name) => instance.tally(name)) };
+}
+
+describe('adaptive pacing (fake clock, simulated instance)', () => {
+	it('one process alone reaches the limit: no 606, at most 1.05 × the ideal time', async () => {
+		for (const share of [
+			{ callsPerWindow: 100, maxConcurrent: 10 },
+			{ callsPerWindow: 50, maxConcurrent: 5 },
+		]) {
+			const { clock, instance } = fresh();
+			const calls = 400;
+			const start = clock.now();
+			await clock.run(sendCalls(instance.processClient('alone', share), share.maxConcurrent, calls));
+			const elapsed = clock.now() - start;
+			// Marketo's limits allow one window's calls every window; the last window's calls take their own time
+			const ideal = (Math.ceil(calls / share.callsPerWindow) - 1) * WINDOW + (share.callsPerWindow / share.maxConcurrent) * instance.limits.latencyMs;
+			const tally = instance.tally('alone');
+			expect({ admitted: tally.admitted, rate606: tally.rate606, conc615: tally.conc615 }).toEqual({ admitted: calls, rate606: 0, conc615: 0 });
+			expect(elapsed / ideal).toBeLessThanOrEqual(1.05);
+		}
+	});
+
+	// 300 simulated windows take 5 to 20 s of a loaded machine's time
+	it.each([2, 4])('%i processes each allowed the whole limit converge on fair shares, ≤ 1 %% answered 606', async (processes) => {
+		const { perProcess, admitted, refused, capacity, tallies } = await shareAmong(processes, 300);
+		const fair = admitted / processes;
+		process.stdout.write(
+			`${processes} processes, windows 150-300: admitted ${perProcess.join(' / ')} (fair ${fair.toFixed(0)}), ${(admitted / capacity * 100).toFixed(1)} % of the limit used, ${refused} × 606 (${((refused / (admitted + refused)) * 100).toFixed(2)} %), 615 in all: ${tallies.map((t) => t.conc615).join(' / ')}\n`,
+		);
+		for (const count of perProcess) {
+			expect(count).toBeGreaterThanOrEqual(fair * 0.8);
+			expect(count).toBeLessThanOrEqual(fair * 1.2);
+		}
+		expect(refused / (admitted + refused)).toBeLessThanOrEqual(0.01);
+		// the instance stays well used: adaptation must not starve it
+		expect(admitted / capacity).toBeGreaterThanOrEqual(0.6);
+		// nothing failed: every call was eventually admitted
+		for (const tally of tallies) expect(tally.sent).toBe(tally.admitted + tally.rate606 + tally.conc615);
+
+	}, 180_000);
+
+	it.each([
+		{ callsPerWindow: 50, maxConcurrent: 5 },
+		{ callsPerWindow: 100, maxConcurrent: 10 },
+	])('beside a foreign client using 60 of 100 calls per window (share $callsPerWindow): ≤ 1 % of our calls answered 606', async (share) => {
+		const { clock, instance } = fresh();
+		const start = clock.now();
+		// the foreign client has been running for a window already when the node starts
+		const foreign = instance.foreignClient('foreign', 60, start + 40 * WINDOW);
+		const node = (async () => {
+			await clock.sleep(WINDOW);
+			await keepBusy(instance.processClient('node', share), clock, share.maxConcurrent, start + 40 * WINDOW);
+		})();
+		await clock.run(Promise.all([foreign, node]));
+		const tally = instance.tally('node');
+		expect(tally.rate606 / tally.sent).toBeLessThanOrEqual(0.01);
+		// it still gets a useful part of the 40 calls per window left
+		expect(tally.admitted / (39 * 40)).toBeGreaterThanOrEqual(0.5);
+		process.stdout.write(
+			`beside a foreign client at 60 / window, share ${share.callsPerWindow}: ${tally.admitted} calls admitted in 39 windows (${(tally.admitted / 39).toFixed(1)} per window of the 40 left), ${tally.rate606} × 606 of ${tally.sent} (${((tally.rate606 / tally.sent) * 100).toFixed(2)} %), ${tally.conc615} × 615\n`,
+		);
+	});
+});
