@@ -176,8 +176,10 @@ describe('Client secret and access tokens stay out of n8n output, logs, saved ex
 					}),
 					node('Job Enqueue', { resource: 'bulkExport', operation: 'enqueueJob' }),
 					node('Job Status', { resource: 'bulkExport', operation: 'getJobStatus' }),
-					node('Job Cancel', { resource: 'bulkExport', operation: 'cancelJob' }),
-					node('Jobs', { resource: 'bulkExport', operation: 'getManyJobs', statuses: ['Canceled'], returnAll: true }),
+					// the sandbox finishes an export in seconds: on a slow machine the job may be Completed before the cancel
+					// arrives (Marketo then answers 1003); the call goes out with the token either way, which is what counts here
+					node('Job Cancel', { resource: 'bulkExport', operation: 'cancelJob' }, { onError: 'continueRegularOutput' }),
+					node('Jobs', { resource: 'bulkExport', operation: 'getManyJobs', statuses: ['Canceled', 'Completed'], returnAll: true }),
 				],
 				// last, so that the injected 601 hits the Marketo node: the credential in n8n's HTTP Request node
 				[httpRequestNode(rig, '/rest/v1/leads/partitions.json')],

@@ -193,7 +193,7 @@ export class MarketoClient {
 			if (info.retry === 'rateWindow' && canRetry) {
 				// the instance's shared window is spent (another integration, or limits set too high): the limiter has
 				// slowed down (reportToLimiter) and the call waits for a slot at the new pace
-				this.logger?.debug(`Marketo ${operation}: rate limit (606), sending again at a lower pace`);
+				this.logger?.debug(`Marketo ${operation}: rate limit (606), waiting for a slot at a lower pace`);
 				continue;
 			}
 			if (info.retry === 'backoff' && canRetry) {
