@@ -71,7 +71,9 @@ describeSandbox('sets the sandbox daily quota low and reads its count; a real in
 
 		// Marketo's count (the reading above included itself only after answering) stops at the budget
 		expect(usage.total).toBeLessThanOrEqual(BUDGET);
-		expect(usage.total).toBeGreaterThanOrEqual(BUDGET - 2);
+		// calls in flight while Marketo's count is read (at most the credential's 5) stay counted by the node, so it
+		// may stop up to that many calls early, never late
+		expect(usage.total).toBeGreaterThanOrEqual(BUDGET - 5);
 		// Marketo's count was read at the start and again every 200 calls
 		expect(readings.length).toBe(1 + Math.floor((memberCalls.length - 1) / 200));
 		expect(readings.length).toBeGreaterThanOrEqual(2);

@@ -150,6 +150,7 @@ export class MarketoClient {
 			} finally {
 				if (!slotHandedOver) release();
 			}
+			if (this.budget && !options.outsideBudget) this.budget.answered();
 
 			if (response) {
 				const date = Date.parse(String(response.headers.date ?? response.headers.Date ?? ''));

@@ -11,6 +11,8 @@ export const USAGE_PATH = '/rest/v1/stats/usage.json';
 interface UsageState {
 	used: number;
 	sinceReading: number;
+	/** of `sinceReading`, the calls Marketo has answered (so has counted) */
+	answeredSinceReading: number;
 	/** when Marketo's count was last read (0: never) */
 	readAt: number;
 	/** a reading in progress, shared by every caller that needs it */
@@ -85,7 +87,7 @@ export class DailyBudget {
 	private get state(): UsageState {
 		let state = usageByInstance.get(this.instanceKey);
 		if (!state) {
-			state = { used: 0, sinceReading: 0, readAt: 0 };
+			state = { used: 0, sinceReading: 0, answeredSinceReading: 0, readAt: 0 };
 			usageByInstance.set(this.instanceKey, state);
 		}
 		return state;
@@ -102,9 +104,17 @@ export class DailyBudget {
 		state.sinceReading++;
 	}
 
+	/** One reserved call has been answered by Marketo (or its connection dropped): Marketo has counted it. */
+	answered(): void {
+		const state = this.state;
+		state.answeredSinceReading = Math.min(state.sinceReading, state.answeredSinceReading + 1);
+	}
+
 	private async read(state: UsageState): Promise<void> {
 		if (!state.reading) {
-			const reservedBefore = state.sinceReading;
+			// only calls answered before the reading is sent are surely in Marketo's figure; calls still in flight may
+			// be counted after it, so they stay counted here (the budget then stops a few calls early, never late)
+			const answeredBefore = state.answeredSinceReading;
 			// the reading is a call too: when today's count is known to leave no room, it is not sent either
 			const sameDay = state.readAt > 0 && nextCentralMidnight(state.readAt) === nextCentralMidnight(this.now());
 			if (sameDay && state.used + state.sinceReading + 1 > this.budget) throw this.reached(state.used + state.sinceReading);
@@ -112,7 +122,8 @@ export class DailyBudget {
 				try {
 					const total = await this.readUsage();
 					// calls sent while the reading was under way may be missing from Marketo's figure: keep counting them
-					state.sinceReading = Math.max(0, state.sinceReading - reservedBefore);
+					state.sinceReading = Math.max(0, state.sinceReading - answeredBefore);
+					state.answeredSinceReading = Math.max(0, state.answeredSinceReading - answeredBefore);
 					state.used = total + 1;
 					state.readAt = this.now();
 				} finally {
