@@ -84,7 +84,8 @@ log "installing n8n $version with Node $(node --version) into $dir (first time o
 # npm prints nothing until it is done: a line every 30 s says it is still working and how far it got
 (
 	while sleep 30; do
-		packages=$(find "$dir/node_modules" -mindepth 1 -maxdepth 2 -name package.json 2>/dev/null | wc -l)
+		# `|| true`: before npm creates node_modules, find fails, and under pipefail and -e that would end this loop
+		packages=$(find "$dir/node_modules" -mindepth 1 -maxdepth 2 -name package.json 2>/dev/null | wc -l) || true
 		log "still installing n8n $version: $(( $(date +%s) - start ))s so far, $packages packages in place"
 	done
 ) &

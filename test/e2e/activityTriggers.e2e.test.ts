@@ -2,7 +2,8 @@
  * Marketo Trigger's activity events in a running n8n, poll by poll, against a sandbox whose clock runs 5 minutes
  * behind the host's: New Lead, Lead Changed (company), Form Filled Out
  * (one form, by name), Added to List (one list) and New Activity (Interesting Moment, Visit Webpage), one active
- * workflow each, polling every 30 s (a custom cron: n8n's shortest built-in interval is a minute).
+ * workflow each, polling as often as the release allows (RELEASE.pollSeconds: every 30 s with a custom cron where it
+ * accepts one, n8n's shortest built-in interval being a minute; else every minute).
  *
  * Activities come in three waves: a few per event, then 1,000 per event at once (interleaved in the activity log with
  * the other events' and with activities that must not fire, so every read is several short pages with moreResult
@@ -16,10 +17,11 @@ import type { AddressInfo } from 'node:net';
 
 import type { MarketoSandbox } from '../../sandbox';
 import type { RequestLogEntry } from '../../sandbox/log';
-import { CREDENTIAL_TYPE, E2eRig, NEEDS_SANDBOX, describeSandbox, triggeredWorkflow, waitFor, type NodeSpec, type StartedN8n, type Workflow } from './rig';
+import { CREDENTIAL_TYPE, E2eRig, NEEDS_SANDBOX, RELEASE, describeSandbox, triggeredWorkflow, waitFor, type NodeSpec, type StartedN8n, type Workflow } from './rig';
 
 const TRIGGER_TYPE = 'n8n-nodes-marketo.marketoTrigger';
-const EVERY_30_SECONDS = { item: [{ mode: 'custom', cronExpression: '0,30 * * * * *' }] };
+/** one poll interval, ms: timeouts that wait for polls grow with it */
+const POLL_MS = RELEASE.pollSeconds * 1000;
 const WATCHED_LIST = 1026;
 const OTHER_LIST = 1021;
 const WATCHED_FORM = { id: 1001, name: 'Contact Us Form' };
@@ -102,7 +104,7 @@ function activityWorkflow(credential: { id: string; name: string }, event: Event
 		name: 'Marketo Trigger',
 		type: TRIGGER_TYPE,
 		typeVersion: 1,
-		parameters: { ...EVENTS[event].trigger, pollTimes: EVERY_30_SECONDS },
+		parameters: { ...EVENTS[event].trigger, pollTimes: RELEASE.pollTimes() },
 		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
 	};
 	const report = {
@@ -217,17 +219,17 @@ describeSandbox(`${NEEDS_SANDBOX.data} (adds 5,000 activities at once and reads 
 			await waitFor('wave 3 (made while n8n was down) to fire', allFired);
 			const firingsAfterWave3 = EVENT_NAMES.map((e) => collector.fired.get(e)?.length ?? 0);
 
-			// two more polls of every trigger (30 s slots of the cron): nothing new, one call each, nothing fires again
+			// two more polls of every trigger (one poll interval per slot): nothing new, one call each, nothing fires again
 			const quietFrom = log().length;
 			const slotsOf = (event: EventName): Map<number, number> => {
 				const slots = new Map<number, number>();
 				for (const call of sb.requestLog.slice(logStart + quietFrom).filter(EVENTS[event].calls)) {
-					const slot = Math.floor(Date.parse(call.time) / 30_000);
+					const slot = Math.floor(Date.parse(call.time) / POLL_MS);
 					slots.set(slot, (slots.get(slot) ?? 0) + 1);
 				}
 				return slots;
 			};
-			await waitFor('two more polls of every trigger', () => EVENT_NAMES.every((e) => slotsOf(e).size >= 2), 150_000);
+			await waitFor('two more polls of every trigger', () => EVENT_NAMES.every((e) => slotsOf(e).size >= 2), 2 * POLL_MS + 90_000);
 			const quiet = log().slice(quietFrom);
 			const callsPerQuietPoll = EVENT_NAMES.map((e) => [...slotsOf(e).values()]);
 			process.stderr.write(`polls with nothing new, activities calls per poll and event: ${JSON.stringify(callsPerQuietPoll)}\n`);

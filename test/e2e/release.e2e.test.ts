@@ -1,13 +1,27 @@
 /**
- * What differs between the tested n8n releases (RELEASE in rig.ts): the Node.js n8n runs on, and the command that
- * activates a workflow. Run in each release by `npm run test:compat`.
+ * What differs between the tested n8n releases (RELEASE in rig.ts): the Node.js n8n runs on, the command that
+ * activates a workflow, and the shortest poll schedule a trigger may have. Run in each release by `npm run test:compat`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ensureN8n, n8nEnv, N8N_VERSION, RELEASE, REPO_DIR } from './rig';
+import {
+	acceptsHalfMinutePolls,
+	CREDENTIAL_TYPE,
+	E2eRig,
+	ensureN8n,
+	HALF_MINUTE_CRON,
+	MINUTE_CRON,
+	n8nEnv,
+	N8N_VERSION,
+	RELEASE,
+	REPO_DIR,
+	triggeredWorkflow,
+	waitFor,
+	type StartedN8n,
+} from './rig';
 
 /** Whether `version` (e.g. v24.22.3) meets an engines range such as ">=20.19 <= 24.x" or ">=24.0.0". */
 function meetsEngines(version: string, range: string): boolean {
@@ -47,5 +61,41 @@ describe(`n8n ${N8N_VERSION}: what differs between releases`, () => {
 		const [command] = RELEASE.activateArgs('x');
 		const help = spawnSync(bin, [command, '--help'], { env: n8nEnv(folder), encoding: 'utf8', timeout: 300_000 });
 		expect({ status: help.status, mentionsId: /--id/.test(help.stdout + help.stderr) }).toEqual({ status: 0, mentionsId: true });
+	});
+
+	it('polls as often as RELEASE.pollSeconds says: a half-minute cron activates only where the release accepts it, a minute cron everywhere', async () => {
+		const rig = await E2eRig.create();
+		let n8n: StartedN8n | undefined;
+		try {
+			const exportTrigger = (cronExpression: string) => ({
+				name: 'Export Finished',
+				type: 'n8n-nodes-marketo.marketoTrigger',
+				typeVersion: 1,
+				parameters: { event: 'exportFinished', statuses: ['Completed'], pollTimes: { item: [{ mode: 'custom', cronExpression }] } },
+				credentials: { [CREDENTIAL_TYPE]: { id: rig.credential.id, name: rig.credential.name } },
+			});
+			const halfMinute = triggeredWorkflow('Polls every 30 s', exportTrigger(HALF_MINUTE_CRON));
+			const minute = triggeredWorkflow('Polls every minute', exportTrigger(MINUTE_CRON));
+			await rig.importWorkflows([halfMinute, minute]);
+			for (const workflow of [halfMinute, minute]) expect((await rig.activateWorkflow(workflow.id)).code).toBe(0);
+			n8n = await rig.startN8n();
+			const started = n8n;
+			// n8n logs each workflow it activates at start, or why it could not
+			const outcome = (name: string): 'activated' | 'refused' | undefined => {
+				const output = started.output();
+				if (output.includes(`Activated workflow "${name}"`)) return 'activated';
+				if (output.includes(`Issue on initial workflow activation try of "${name}"`)) return 'refused';
+				return undefined;
+			};
+			await waitFor('both workflows to be activated or refused', () => outcome(halfMinute.name) !== undefined && outcome(minute.name) !== undefined);
+			expect({ halfMinute: outcome(halfMinute.name), minute: outcome(minute.name) }).toEqual({
+				halfMinute: acceptsHalfMinutePolls(N8N_VERSION) ? 'activated' : 'refused',
+				minute: 'activated',
+			});
+			expect(RELEASE.pollSeconds).toBe(acceptsHalfMinutePolls(N8N_VERSION) ? 30 : 60);
+		} finally {
+			await n8n?.stop();
+			await rig.dispose();
+		}
 	});
 });

@@ -25,15 +25,39 @@ export const N8N_VERSION = process.env.N8N_VERSION ?? '2.8.4';
 /** Where scripts/ensure-n8n.sh installs n8n releases (and the Node.js versions they need). */
 const RUNTIME_DIR = join(REPO_DIR, '.n8n-runtime');
 
+/** A poll at second 0 and second 30 of every minute. */
+export const HALF_MINUTE_CRON = '0,30 * * * * *';
+/** A poll at second 0 of every minute (n8n's own "Every Minute" picks a random second, which blurs poll slots). */
+export const MINUTE_CRON = '0 * * * * *';
+
+/** Whether polling every 30 s with HALF_MINUTE_CRON activates in this release (see RELEASE.pollSeconds). */
+export function acceptsHalfMinutePolls(version: string): boolean {
+	const [major, minor] = version.split('.').map(Number);
+	return major < 2 || (major === 2 && minor < 10);
+}
+
 /**
  * Everything that differs between the tested n8n releases, in one place (the rest of the rig and the tests are
  * the same for all of them):
  * - the Node.js n8n runs on: 2.10 on need Node 22 or 24, which scripts/ensure-n8n.sh installs and names in
  *   .n8n-runtime/<version>/.node-bin; it goes first on PATH for the n8n process only (jest keeps its own Node);
- * - activating a workflow for `n8n start`: 2.x publishes it (`publish:workflow`); 1.x has no publish command.
+ * - activating a workflow for `n8n start`: 2.x publishes it (`publish:workflow`); 1.x has no publish command;
+ * - the shortest poll schedule a polling trigger may have (`pollSeconds`, `pollTimes()`).
  */
 export const RELEASE = {
 	version: N8N_VERSION,
+	/**
+	 * How often the trigger tests poll: every 30 s (HALF_MINUTE_CRON) where the release accepts it, else every minute
+	 * (MINUTE_CRON). 1.123.50 and 2.8.4 accept it; 2.35.7 and 2.41.1 refuse any cron whose seconds field is not one
+	 * number ("The polling interval is too short. It has to be at least a minute.") and the workflow does not
+	 * activate. Releases from 2.10 on (the Node 22 and 24 ones, not all tested) get a minute, which every release
+	 * accepts. Tests that wait for polls scale their timeouts with it.
+	 */
+	pollSeconds: acceptsHalfMinutePolls(N8N_VERSION) ? 30 : 60,
+	/** The Marketo Trigger's "Poll Times" parameter for `pollSeconds`. */
+	pollTimes(): { item: Array<Record<string, string>> } {
+		return { item: [{ mode: 'custom', cronExpression: this.pollSeconds === 30 ? HALF_MINUTE_CRON : MINUTE_CRON }] };
+	},
 	/** the folder holding the `node` this release runs on; undefined: the Node running the tests */
 	nodeBinDir(): string | undefined {
 		const file = join(RUNTIME_DIR, N8N_VERSION, '.node-bin');

@@ -7,17 +7,20 @@
  * - Export trigger: a job finishing just after activation fires although Marketo's finishedAt is 5 minutes behind
  *   n8n's clock (the trigger compares Marketo's times only).
  *
- * Both workflows poll every 30 s (a custom cron: n8n's shortest built-in interval is a minute). Each firing runs a
+ * Both workflows poll as often as the release allows (RELEASE.pollSeconds: every 30 s with a custom cron where it
+ * accepts one, n8n's shortest built-in interval being a minute; else every minute). Each firing runs a
  * Marketo node searching leads by `<batchId or exportId>@fired.test`, so the request log shows what fired and how
- * often. The jobs are made in the sandbox directly, so the request log holds only n8n's calls. Takes about four minutes.
+ * often. The jobs are made in the sandbox directly, so the request log holds only n8n's calls. Takes about four minutes
+ * with 30 s polls.
  */
 import type { MarketoSandbox } from '../../sandbox';
 import type { RequestLogEntry } from '../../sandbox/log';
-import { CREDENTIAL_TYPE, E2eRig, NEEDS_SANDBOX, buildWorkflow, describeSandbox, marketoNode, waitFor, type StartedN8n, type Workflow } from './rig';
+import { CREDENTIAL_TYPE, E2eRig, NEEDS_SANDBOX, RELEASE, buildWorkflow, describeSandbox, marketoNode, waitFor, type StartedN8n, type Workflow } from './rig';
 
 const TRIGGER_TYPE = 'n8n-nodes-marketo.marketoTrigger';
 const CLIENT_ID = 'sandbox-client-id';
-const EVERY_30_SECONDS = { item: [{ mode: 'custom', cronExpression: '0,30 * * * * *' }] };
+/** one poll interval, ms: timeouts that wait for polls grow with it */
+const POLL_MS = RELEASE.pollSeconds * 1000;
 
 /** Trigger "Start" -> "Mark" (searches leads by `<id>@fired.test`: one search per firing in the request log). */
 function triggerWorkflow(credential: { id: string; name: string }, name: string, trigger: Record<string, unknown>, idExpression: string): Workflow {
@@ -31,7 +34,7 @@ function triggerWorkflow(credential: { id: string; name: string }, name: string,
 		...workflow.nodes[0],
 		type: TRIGGER_TYPE,
 		typeVersion: 1,
-		parameters: { ...trigger, pollTimes: EVERY_30_SECONDS },
+		parameters: { ...trigger, pollTimes: RELEASE.pollTimes() },
 		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
 	};
 	return workflow;
@@ -129,7 +132,7 @@ describeSandbox(`${NEEDS_SANDBOX.data} (forgets a batch, runs its clock 5 minute
 			await waitFor('batches A and B to fire', () => firings(batches.doneA) > 0 && firings(batches.doneB) > 0);
 			sb.forgetImport(batches.forgotten); // as Marketo does 7 days after the import
 			const pollsBefore = importPolls().length;
-			await waitFor('five more polls of the import trigger', () => importPolls().length >= pollsBefore + 5, 300_000);
+			await waitFor('five more polls of the import trigger', () => importPolls().length >= pollsBefore + 5, 5 * POLL_MS + 150_000);
 
 			// the latest poll may still be asking (a poll is known by its first call): only the ones before it are complete
 			const polls = importPolls().slice(0, -1);
@@ -145,7 +148,7 @@ describeSandbox(`${NEEDS_SANDBOX.data} (forgets a batch, runs its clock 5 minute
 			expect([firings(batches.doneA), firings(batches.doneB), firings(batches.forgotten)]).toEqual([1, 1, 0]);
 			expect(n8n?.output()).toContain(`no longer knows import batch ${batches.forgotten}`);
 		},
-		6 * 60_000,
+		7 * POLL_MS + 150_000,
 	);
 
 	it(
@@ -153,9 +156,9 @@ describeSandbox(`${NEEDS_SANDBOX.data} (forgets a batch, runs its clock 5 minute
 		async () => {
 			const fresh = await finishedExport(sb);
 			const polls = exportPolls();
-			await waitFor('two more polls of the export trigger', () => exportPolls() >= polls + 2, 180_000);
+			await waitFor('two more polls of the export trigger', () => exportPolls() >= polls + 2, 2 * POLL_MS + 120_000);
 			expect([firings(historyExport), firings(fresh)]).toEqual([0, 1]);
 		},
-		4 * 60_000,
+		2 * POLL_MS + 180_000,
 	);
 });
