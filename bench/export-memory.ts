@@ -10,12 +10,12 @@
  *
  * The times it prints are the sandbox's at that time scale with 1 s polls, not what a real Marketo would take.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
-import { buildWorkflow, E2eRig, itemsOf, marketoNode, N8N_VERSION, parseRunOutput, type Workflow } from '../test/e2e/rig';
+import { buildWorkflow, E2eRig, itemsOf, marketoNode, N8N_VERSION, parseRunOutput, RELEASE, type Workflow } from '../test/e2e/rig';
 
 const DAY = 86_400_000;
 
@@ -88,6 +88,12 @@ function exportWorkflow(rig: E2eRig, name: string, createdAfter: number, created
 	]);
 }
 
+/** The Node.js the n8n release runs on (RELEASE.nodeBinDir: 2.10 on bring their own), which may not be this one. */
+function n8nNodeVersion(): string {
+	const dir = RELEASE.nodeBinDir();
+	return dir ? spawnSync(join(dir, 'node'), ['--version'], { encoding: 'utf8' }).stdout.trim() : process.version;
+}
+
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -106,11 +112,11 @@ async function main(): Promise<void> {
 	const rows: string[][] = [];
 	const peaks: number[] = [];
 	try {
-		// seeded leads are spread over the last 60 days: a 3-day window holds about 5 %, 61 days all (2 jobs)
+		// seeded leads are spread over the last 60 days: a 3-day window holds about 5 %, 61 days all (3 jobs of at most 30 days)
 		const now = Date.now();
 		const runs = [
 			{ label: 'small (3 days)', from: now - 3 * DAY, to: now + 60_000 },
-			{ label: 'all (61 days, 2 jobs)', from: now - 61 * DAY, to: now + 60_000 },
+			{ label: 'all (61 days)', from: now - 61 * DAY, to: now + 60_000 },
 		];
 		for (const r of runs) {
 			const workflow = exportWorkflow(rig, `export memory ${r.label}`, r.from, r.to);
@@ -162,7 +168,7 @@ async function main(): Promise<void> {
 			line(header.map(() => '---')),
 			...rows.map(line),
 			'',
-			`- ${cpus().length} cores, Node ${process.version}, n8n ${N8N_VERSION}; the sandbox at time scale ${timeScale} (every Marketo duration × ${timeScale}: job phases of at least ${Math.round(1000 * timeScale)} ms), no call latency, the node polling every 1 s (allowed only for a local test server)`,
+			`- ${cpus().length} cores, n8n ${N8N_VERSION} on Node ${n8nNodeVersion()} (the bench itself on ${process.version}); the sandbox at time scale ${timeScale} (every Marketo duration × ${timeScale}: job phases of at least ${Math.round(1000 * timeScale)} ms), no call latency, the node polling every 1 s (allowed only for a local test server)`,
 			'- node time: n8n\'s executionTime of the Export node (jobs, polling, download); wall time includes booting n8n. Neither is what a real Marketo takes: there each job waits in Marketo\'s export queue and runs for minutes, the node polls at most once a minute (Marketo refreshes job status no faster), so an export takes at least a minute per job plus Marketo\'s own processing time, not measured here',
 			'- peak RSS: VmHWM of the `n8n execute` process, sampled every 100 ms; goal: growth under 150 MB whatever the file size',
 			'',
