@@ -208,6 +208,8 @@ export interface RunResult {
 	/** The workflow error (a node that failed without "continue on fail"). */
 	error?: NodeError;
 	exitCode: number | null;
+	/** The signal that ended n8n, when one did (exitCode is then null). */
+	signal?: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
 	/** Wall time of `n8n execute`, ms (includes booting n8n). */
@@ -460,6 +462,7 @@ export async function freePort(): Promise<number> {
 
 interface ExecResult {
 	code: number | null;
+	signal: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
 	durationMs: number;
@@ -483,7 +486,7 @@ function run(
 	const err = openSync(errFile, 'w');
 	return new Promise((resolveRun) => {
 		let finished = false;
-		const finish = (code: number | null) => {
+		const finish = (code: number | null, signal: NodeJS.Signals | null = null) => {
 			if (finished) return;
 			finished = true;
 			clearTimeout(timer);
@@ -492,12 +495,12 @@ function run(
 			const stdout = readFileSync(outFile, 'utf8');
 			const stderr = readFileSync(errFile, 'utf8');
 			rmSync(dir, { recursive: true, force: true });
-			resolveRun({ code, stdout, stderr, durationMs: Date.now() - started });
+			resolveRun({ code, signal, stdout, stderr, durationMs: Date.now() - started });
 		};
 		const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', out, err] });
 		const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 5 * 60_000);
 		child.once('error', () => finish(null));
-		child.once('exit', (code) => finish(code));
+		child.once('exit', (code, signal) => finish(code, signal));
 	});
 }
 
@@ -777,6 +780,7 @@ export class E2eRig {
 			ok: result.code === 0 && !!parsed && !error,
 			error,
 			exitCode: result.code,
+			signal: result.signal,
 			stdout: result.stdout,
 			stderr: result.stderr,
 			durationMs: result.durationMs,
@@ -941,9 +945,11 @@ export async function deleteLeadsByEmail(baseUrl: string, user: { clientId: stri
 
 /** n8n's output of a failed run, for assertion messages. */
 export function describeFailure(result: RunResult): string {
-	const lines = [`exit code ${result.exitCode}`];
+	const lines = [`exit code ${result.exitCode}${result.signal ? ` (ended by ${result.signal})` : ''}`];
 	if (result.error) lines.push(`workflow error: ${result.error.message}${result.error.description ? ` (${result.error.description})` : ''}`);
 	if (!result.run) lines.push('--- stdout', result.stdout.slice(-6000), '--- stderr', result.stderr.slice(-6000));
+	// a run printed but n8n not ending cleanly: what it wrote after the run says why
+	else if (result.exitCode !== 0) lines.push('--- stderr', result.stderr.slice(-6000), '--- stdout after the run', result.stdout.slice(result.stdout.lastIndexOf('\n}') + 2).slice(-3000));
 	return lines.join('\n');
 }
 
