@@ -12,7 +12,7 @@
 # Each release is installed once into .n8n-runtime/<version>, with the Node.js it needs into .n8n-runtime/node-<major>
 # (scripts/ensure-n8n.sh; a few minutes and about 2.3 GB per release the first time). Jest itself runs on the
 # machine's Node; only the n8n processes run on the release's Node. Test files run two at a time, as in CI (the
-# config's maxWorkers; the whole suite held that way in 2.41.1 too). Ends with one line per release (its
+# config's maxWorkers; the whole suite held that way in 2.35.7 and 2.41.1 too). Ends with one line per release (its
 # Node, the e2e time and the result); exits non-zero when a release failed.
 set -uo pipefail
 
