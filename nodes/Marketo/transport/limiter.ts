@@ -24,7 +24,9 @@ const REPLAY_JITTER = 0.05;
  * Paces calls to one Marketo instance: a sliding window of call start times plus a count of calls in flight.
  * Callers wait instead of tripping 606 (rate) or 615 (concurrency). When they still happen (another integration or
  * another n8n process spends the shared limits), the limiter learns from them: adaptively it lowers this process's
- * pace (AdaptiveRate); without adaptation it pauses every caller until the window has passed.
+ * pace to its part of the instance (AdaptiveRate) and sends as its window's calls age out, a burst where they were a
+ * burst (as Marketo's own sliding window frees them), so that processes whose paces add up to the limit never meet
+ * a refusal; without adaptation it pauses every caller until the window has passed.
  */
 export class RateLimiter {
 	/** this process's calls in the window: when each started and when it leaves this process's window */
