@@ -7,9 +7,10 @@
  * are its part of the instance now; at a 615 the calls it has in flight are its part of the calls in flight. Each
  * process cuts its pace to that part (a little under it), so processes sharing the instance land just under the limit
  * in one step and a process beside a steady client lands on what that client leaves. It then probes upwards, one call
- * per window at first and doubling while windows stay clean, never above the credential's share; a probe that finds
- * the instance full costs the one call it had in flight. Calls in flight are kept as low as the pace needs (the
- * calls that reach Marketo between the window filling and the first refusal coming back are all refused).
+ * per clean window at first and half of what is left up to the share after 3 clean windows (after 1 when far below
+ * the share), never above the credential's share; a probe that finds the instance full costs about the one call it
+ * had in flight. Calls in flight are kept as low as the pace needs (the calls that reach Marketo between the window
+ * filling and the first refusal coming back are all refused), and their starts are spread over the answer time.
  * Measured in test/unit/transport/adaptivePacing.test.ts and adaptivePacingRuns.test.ts.
  */
 
