@@ -2,8 +2,9 @@
 # `npm run test:all`: install everything, then lint, typecheck, unit tests and end-to-end tests in a real n8n.
 # Every step runs even when an earlier one failed (except the installs); exits non-zero if any failed.
 # n8n itself installs in the background from the start (see below).
-# The end-to-end suite runs in n8n 2.8.4 (Node 20); with E2E_NEWEST=1 also in the newest tested release (on the
-# Node 24 that scripts/ensure-n8n.sh installs), or E2E_NEWEST=<version> in that release.
+# The end-to-end suite runs in n8n 2.8.4 (Node 20), then again in the newest tested release (NEWEST_TESTED_N8N in
+# scripts/lib.sh, on the Node 24 that scripts/ensure-n8n.sh installs). E2E_NEWEST=0 leaves the second run out;
+# E2E_NEWEST=<version> runs it in that release instead.
 # Ends with the step timings and then jest's summary lines of the unit and e2e runs.
 set -uo pipefail
 script_name=test-all
@@ -49,7 +50,7 @@ n8n_start=$(date +%s)
 bash scripts/ensure-n8n.sh >"$logs/n8n.log" 2>&1 &
 n8n_pid=$!
 # the newest tested release installs at the same time (after its own Node)
-case "${E2E_NEWEST:-0}" in
+case "${E2E_NEWEST:-1}" in
 0) newest="" ;;
 1) newest="$NEWEST_TESTED_N8N" ;;
 *) newest="$E2E_NEWEST" ;;
