@@ -104,6 +104,9 @@ main(async () => {
 			const load = machine();
 			progress(`adding ${int(leads)} ids with the credential at ${setting.label}, another client at ${otherPerWindow} calls per window`);
 			const otherLoop = otherClient(rig.baseUrl, otherPerWindow, windowMs);
+			// the other integration is already steady (60 calls in the window) when the workflow starts: on a machine that
+			// boots n8n in a few seconds, the node would otherwise find most of the window free and take it
+			await sleep(windowMs);
 			const result = await executeLarge(rig, workflows[i].id, 9 * 60_000);
 			const otherSent = await otherLoop.stop();
 			if (!result.run) throw new Error(`n8n printed no run:\n${describeFailure(result)}`);
@@ -159,7 +162,7 @@ main(async () => {
 				rows,
 			),
 			[
-				`The other client: its own API user, ${otherPerWindow} calls per window evenly spaced (GET /rest/v1/leads/partitions.json), from before n8n starts until the node has finished; it does not retry.`,
+				`The other client: its own API user, ${otherPerWindow} calls per window evenly spaced (GET /rest/v1/leads/partitions.json), from a window before n8n starts until the node has finished; it does not retry.`,
 				scale === 1
 					? 'Real time: the sandbox’s window is Marketo’s 20 s.'
 					: `Sandbox time scale ${scale}: the rate window is ${windowSeconds} s instead of 20 s, and the credential’s Rate Window (Seconds) is ${windowSeconds} to match; multiply times by ${1 / scale} for real time.`,

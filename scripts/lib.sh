@@ -4,6 +4,14 @@
 # The newest n8n release tested (on Node 24; see scripts/ensure-n8n.sh and the README's table).
 NEWEST_TESTED_N8N=2.41.1
 
+# The end-to-end files `npm run test:all` (CI) runs in the newest release as well as in 2.8.4: those that meet what
+# differs between n8n releases (CLI commands and poll schedules, binary data and streamed downloads, credential
+# storage, paired items, AI-tool use, workflow import, the editor's resource-mapper endpoint, poll triggers). The rest
+# drive the sandbox's rules through the same paths; the whole suite in every release is `npm run test:compat`.
+NEWEST_CI_E2E_FILES=(
+	release credentialWrites secrets downloads trigger leads mcpTool examples leadMapper
+)
+
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 say() { printf '\033[1m[%s]\033[0m %s\n' "${script_name:-marketo}" "$*" >&2; }

@@ -2,8 +2,10 @@
 # `npm run test:all`: install everything, then lint, typecheck, unit tests and end-to-end tests in a real n8n.
 # Every step runs even when an earlier one failed (except the installs); exits non-zero if any failed.
 # n8n itself installs in the background from the start (see below).
-# The end-to-end suite runs in n8n 2.8.4 (Node 20); with E2E_NEWEST=1 also in the newest tested release (on the
-# Node 24 that scripts/ensure-n8n.sh installs), or E2E_NEWEST=<version> in that release.
+# The end-to-end suite runs in n8n 2.8.4 (Node 20), then its release-sensitive files (NEWEST_CI_E2E_FILES in
+# scripts/lib.sh) in the newest tested release (NEWEST_TESTED_N8N, on the Node 24 that scripts/ensure-n8n.sh
+# installs). E2E_NEWEST=0 leaves that run out, E2E_NEWEST=full runs the whole suite there, E2E_NEWEST=<version> the
+# files in that release instead.
 # Ends with the step timings and then jest's summary lines of the unit and e2e runs.
 set -uo pipefail
 script_name=test-all
@@ -49,11 +51,15 @@ n8n_start=$(date +%s)
 bash scripts/ensure-n8n.sh >"$logs/n8n.log" 2>&1 &
 n8n_pid=$!
 # the newest tested release installs at the same time (after its own Node)
-case "${E2E_NEWEST:-0}" in
+case "${E2E_NEWEST:-1}" in
 0) newest="" ;;
-1) newest="$NEWEST_TESTED_N8N" ;;
+1 | full) newest="$NEWEST_TESTED_N8N" ;;
 *) newest="$E2E_NEWEST" ;;
 esac
+newest_files=()
+if [[ "${E2E_NEWEST:-1}" != full ]]; then
+	for name in "${NEWEST_CI_E2E_FILES[@]}"; do newest_files+=("test/e2e/$name.e2e.test.ts"); done
+fi
 if [[ -n "$newest" ]]; then
 	N8N_VERSION="$newest" bash scripts/ensure-n8n.sh >"$logs/n8n-newest.log" 2>&1 &
 	newest_pid=$!
@@ -84,7 +90,7 @@ if [[ -n "$newest" ]]; then
 	cat "$logs/n8n-newest.log" >&2
 	if [[ $newest_rc == 0 ]]; then
 		# the package is already built by the e2e step above
-		step "e2e-$newest" env N8N_VERSION="$newest" npx jest --config jest.e2e.config.js --ci
+		step "e2e-$newest" env N8N_VERSION="$newest" npx jest --config jest.e2e.config.js --ci "${newest_files[@]}"
 	else
 		timings+=("$(printf '%-10s %5ss  %s' "n8n-$newest" 0 "FAILED ($newest_rc)")")
 		failed+=("n8n-$newest")

@@ -2,11 +2,16 @@
  * How much of its share this process lets itself use right now, learned from Marketo's answers.
  *
  * Marketo's limits (100 calls per 20 s, 10 in flight) belong to the instance; other integrations and other n8n
- * processes (queue-mode workers) spend them too, and nothing tells one process what the others do. So each process
- * adapts as TCP flows do (AIMD): a 606 (rate) or 615 (concurrency) cuts what it allows itself to 60 % of what it was
- * using, and every window of calls answered normally gives back 2 % of its share per window (and one call in flight),
- * never above the credential's share. Processes that see the same answers end up with about equal parts of what the
- * instance has left, without talking to each other (measured in test/unit/transport/adaptivePacing.test.ts).
+ * processes (queue-mode workers) spend them too, and nothing tells one process what the others do. What a refusal
+ * does tell: at a 606 the instance's window is full, so the calls this process has in its own window at that moment
+ * are its part of the instance now; at a 615 the calls it has in flight are its part of the calls in flight. Each
+ * process cuts its pace to that part (a little under it), so processes sharing the instance land just under the limit
+ * in one step and a process beside a steady client lands on what that client leaves. It then probes upwards, one call
+ * per clean window at first and half of what is left up to the share after 3 clean windows (after 1 when far below
+ * the share), never above the credential's share; a probe that finds the instance full costs about the one call it
+ * had in flight. Calls in flight are kept as low as the pace needs (the calls that reach Marketo between the window
+ * filling and the first refusal coming back are all refused), and their starts are spread over the answer time.
+ * Measured in test/unit/transport/adaptivePacing.test.ts and adaptivePacingRuns.test.ts.
  */
 
 export interface AdaptiveCeiling {
@@ -18,27 +23,52 @@ export interface AdaptiveCeiling {
 }
 
 /**
- * What one refusal leaves of the amount in use when it came (TCP's multiplicative decrease). In the simulation 0.6
- * kept four processes sharing one instance within 14 % of equal shares, where 0.5 and 0.7 let one drift 24 % away.
+ * What a 606 leaves of the calls this process had in the window: just under its part, so that processes which all
+ * met the full window land under the limit together (90 of 100) instead of exactly on it, where every small
+ * difference in timing is a refusal.
  */
-export const DECREASE_FACTOR = 0.6;
+export const PART_FACTOR = 0.9;
 /**
- * The least a process allows itself, as a part of its share (10 of 100 calls per window): a process cut lower would
- * send so few calls that it would rarely find the slots the others leave, and never learn that it may climb.
+ * The least a process allows itself, as a part of its share (5 of the default 50 calls per window): a process cut
+ * lower would send so few calls that it would rarely find the slots the others leave.
  */
 const FLOOR = 1 / 10;
-/** Calls per window given back per window of admitted calls, as a part of the share (2 for Marketo's 100). */
-const INCREASE_PER_WINDOW = 1 / 50;
+/**
+ * Calls in flight are enough to send the window's calls within this part of the window at the answers' observed
+ * speed: a process alone still sends its share in a burst at the window's start (what the sliding window allows),
+ * with 1 or 2 calls in flight when Marketo answers fast, and up to its share's calls in flight when it answers slowly.
+ */
+const BURST_PART_OF_WINDOW = 1 / 10;
+/** Clean windows in a row after which a process climbs by half of what is left up to its share, not by one call. */
+const CLEAN_WINDOWS_BEFORE_LEAP = 3;
+/** Below this part of its share a process leaps after one clean window. */
+const FAR_BELOW = 1 / 8;
+/** Starts are spaced by this part of the answer time divided by the calls in flight (a little under it, so as not to slow a process alone). */
+const START_GAP_PART = 0.8;
+/** Weight of the newest answer in the average answer time. */
+const LATENCY_WEIGHT = 0.2;
 
 export class AdaptiveRate {
 	private calls: number;
 	private concurrent: number;
 	private lastRateCut = Number.NEGATIVE_INFINITY;
 	private lastConcurrencyCut = Number.NEGATIVE_INFINITY;
+	/** a 615 has set the calls in flight: from then on they grow by one per clean window only */
+	private concurrencyCut = false;
+	/** average time from sending a call to its answer, once known */
+	private latencyMs?: number;
+	/** windows in a row without refusal in which the process used all its calls */
+	private cleanWindows = 0;
+	private windowStart?: number;
+	private refusedInWindow = false;
+	private rateBoundInWindow = false;
+	private slotBoundInWindow = false;
 
 	constructor(private ceiling: AdaptiveCeiling) {
 		this.calls = ceiling.callsPerWindow;
-		this.concurrent = ceiling.maxConcurrent;
+		// one call in flight until answers come back: each admitted answer allows one more (up to what the pace needs),
+		// so processes starting together meet Marketo's 10 in flight a few calls at a time, not all at once
+		this.concurrent = 1;
 	}
 
 	/** Calls this process allows itself per window now (at least 1). */
@@ -46,14 +76,28 @@ export class AdaptiveRate {
 		return Math.max(1, Math.floor(this.calls));
 	}
 
-	/** Whether a refusal has held this process below its share: it then spreads its calls over the window. */
+	/** Whether a refusal has held this process below its share: it shares the instance with others. */
 	reduced(): boolean {
 		return this.callsPerWindow() < this.ceiling.callsPerWindow;
 	}
 
+	/**
+	 * The least time between two starts: the calls in flight spread over one answer time, not sent together as
+	 * answers come back together (calls sent in the same moment meet a full window together: one refusal each).
+	 */
+	startGapMs(): number {
+		return ((this.latencyMs ?? 0) * START_GAP_PART) / this.maxConcurrent();
+	}
+
 	/** Calls this process allows itself in flight now (at least 1). */
 	maxConcurrent(): number {
-		return Math.max(1, Math.floor(this.concurrent));
+		return Math.max(1, Math.min(Math.floor(this.concurrent), this.neededInFlight()));
+	}
+
+	/** Calls in flight that send the window's calls within a tenth of the window at the answers' speed, within the share. */
+	private neededInFlight(): number {
+		const needed = Math.ceil((this.callsPerWindow() * (this.latencyMs ?? 0)) / (this.ceiling.windowMs * BURST_PART_OF_WINDOW));
+		return Math.max(1, Math.min(this.ceiling.maxConcurrent, needed));
 	}
 
 	/** The credential's settings changed: the new share is the new ceiling. */
@@ -64,33 +108,86 @@ export class AdaptiveRate {
 	}
 
 	/**
-	 * Marketo answered 606: the instance's window is full. Cut to 60 % of what this process actually sent in the
-	 * window (not of its allowance, which it may not have been using), once per window: the other 606s of the same
-	 * burst were caused by the same excess. Returns whether it cut.
+	 * A call was admitted and answered after `ms` (a refusal is answered before any work, so its time says nothing).
+	 * Until a 615 has set the calls in flight, each such answer allows one more, up to what the pace needs.
 	 */
-	rateLimited(now: number, ownCallsInWindow: number): boolean {
-		if (now - this.lastRateCut < this.ceiling.windowMs) return false;
-		this.lastRateCut = now;
-		this.calls = Math.max(1, this.ceiling.callsPerWindow * FLOOR, Math.min(this.calls, ownCallsInWindow) * DECREASE_FACTOR);
-		return true;
+	answered(ms: number): void {
+		this.latencyMs = this.latencyMs === undefined ? ms : this.latencyMs + (ms - this.latencyMs) * LATENCY_WEIGHT;
+		if (!this.concurrencyCut) this.concurrent = Math.min(this.neededInFlight(), this.concurrent + 1);
 	}
 
-	/** Marketo answered 615: too many calls in flight on the instance. Same rule, for the calls in flight. */
-	concurrencyLimited(now: number, ownInFlight: number): boolean {
-		if (now - this.lastConcurrencyCut < this.ceiling.windowMs) return false;
-		this.lastConcurrencyCut = now;
-		this.concurrent = Math.max(1, Math.min(this.concurrent, ownInFlight) * DECREASE_FACTOR);
+	/**
+	 * A call waited: for the window (`rate`: the process used all its calls of the window) or for a call in flight to
+	 * end while the window had room (`slot`). Climbing needs such evidence: a process that does not use its pace
+	 * learns nothing by raising it.
+	 */
+	waited(reason: 'rate' | 'slot', now: number): void {
+		this.tick(now);
+		if (reason === 'rate') this.rateBoundInWindow = true;
+		else this.slotBoundInWindow = true;
+	}
+
+	/**
+	 * Marketo answered 606: the instance's window is full. `ownCallsInWindow` calls of this process were admitted in
+	 * it: that is its part of the instance now, and its pace from here (a little under it). Once per window: the other
+	 * 606s of the same moment were caused by the same full window. Returns whether it cut.
+	 */
+	rateLimited(now: number, ownCallsInWindow: number): boolean {
+		this.tick(now);
+		this.refusedInWindow = true;
+		const part = Math.max(1, this.ceiling.callsPerWindow * FLOOR, Math.min(this.ceiling.callsPerWindow, ownCallsInWindow * PART_FACTOR));
+		if (now - this.lastRateCut < this.ceiling.windowMs) {
+			// refused again in the same window: others took slots this process counted on; its part is smaller still
+			// (no lower than the part it was cut to, so that the 606s of one moment count once)
+			this.calls = Math.min(this.calls, Math.max(part, this.calls * PART_FACTOR));
+			return false;
+		}
+		this.lastRateCut = now;
+		this.calls = part;
 		return true;
 	}
 
 	/**
-	 * A call was admitted by Marketo (any answer but 606/615). A window's worth of them gives back 2 % of the share
-	 * per window (2 calls of 100, at least 1) and one call in flight: the additive increase.
+	 * Marketo answered 615: the instance has its 10 calls in flight. The calls this process has in flight are its part
+	 * of them: no more from here. Once per answer time (calls in flight turn over that fast, not once per window).
 	 */
-	admitted(): void {
-		const perCall = 1 / Math.max(1, this.calls);
-		const step = Math.max(1, this.ceiling.callsPerWindow * INCREASE_PER_WINDOW) * perCall;
-		this.calls = Math.min(this.ceiling.callsPerWindow, this.calls + step);
-		this.concurrent = Math.min(this.ceiling.maxConcurrent, this.concurrent + perCall);
+	concurrencyLimited(now: number, ownInFlight: number): boolean {
+		this.tick(now);
+		this.refusedInWindow = true;
+		if (now - this.lastConcurrencyCut < (this.latencyMs ?? 0)) return false;
+		this.lastConcurrencyCut = now;
+		this.concurrencyCut = true;
+		this.concurrent = Math.max(1, Math.min(this.maxConcurrent(), ownInFlight));
+		return true;
+	}
+
+	/**
+	 * Once per window: a window without refusal in which the process used all its calls raises its pace by the step
+	 * (1 call, then 2, 4...: near the level where it was refused a probe is small, and one that finds the instance full
+	 * costs one call; after several clean windows the others have most likely finished, and it takes what they left
+	 * quickly). Likewise one more call in flight when calls waited for one while the window had room.
+	 */
+	private tick(now: number): void {
+		if (this.windowStart === undefined) this.windowStart = now;
+		if (now - this.windowStart < this.ceiling.windowMs) return;
+		if (this.refusedInWindow) {
+			this.cleanWindows = 0;
+		} else {
+			if (this.rateBoundInWindow && this.calls < this.ceiling.callsPerWindow) {
+				this.cleanWindows++;
+				// near the level of the last refusal: one call more per window; after CLEAN_WINDOWS_BEFORE_LEAP clean
+				// windows the others most likely finished or slowed: half of what is left up to the share
+				// windows before the leap: fewer far below the share (the process had little of the instance when refused,
+				// most likely because it started when others filled the window: they may be done by now)
+				const farBelow = this.calls < this.ceiling.callsPerWindow * FAR_BELOW;
+				const leap = this.cleanWindows >= (farBelow ? 1 : CLEAN_WINDOWS_BEFORE_LEAP) ? (this.ceiling.callsPerWindow - this.calls) / 2 : 0;
+				this.calls = Math.min(this.ceiling.callsPerWindow, this.calls + Math.max(1, leap));
+			}
+			if (this.slotBoundInWindow) this.concurrent = Math.min(this.ceiling.maxConcurrent, this.concurrent + 1);
+		}
+		this.windowStart = now;
+		this.refusedInWindow = false;
+		this.rateBoundInWindow = false;
+		this.slotBoundInWindow = false;
 	}
 }

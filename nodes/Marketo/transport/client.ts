@@ -219,7 +219,7 @@ export class MarketoClient {
 		if (code === '606') this.limiter.rateLimited(sentAt);
 		else if (code === '615') this.limiter.concurrencyLimited(sentAt);
 		// a gateway's 5xx says nothing about Marketo's limits
-		else if (!code?.startsWith('HTTP ')) this.limiter.admitted();
+		else if (!code?.startsWith('HTTP ')) this.limiter.admitted(sentAt);
 	}
 
 	private backoffDelay(attempt: number): number {

@@ -17,27 +17,34 @@ export interface LimiterSettings {
 
 /** Calls started near a window edge reach Marketo a little later than we start them; keep a small margin. */
 const WINDOW_MARGIN = 1.01;
+/** The most a call's leaving this process's window is put off when sharing, as a part of the window. */
+const REPLAY_JITTER = 0.05;
 
 /**
  * Paces calls to one Marketo instance: a sliding window of call start times plus a count of calls in flight.
  * Callers wait instead of tripping 606 (rate) or 615 (concurrency). When they still happen (another integration or
  * another n8n process spends the shared limits), the limiter learns from them: adaptively it lowers this process's
- * pace (AdaptiveRate); without adaptation it pauses every caller until the window has passed.
+ * pace to its part of the instance (AdaptiveRate) and sends as its window's calls age out, a burst where they were a
+ * burst (as Marketo's own sliding window frees them), so that processes whose paces add up to the limit never meet
+ * a refusal; without adaptation it pauses every caller until the window has passed.
  */
 export class RateLimiter {
-	private readonly starts: number[] = [];
+	/** this process's calls in the window: when each started and when it leaves this process's window */
+	private starts: Array<{ at: number; leaves: number }> = [];
 	private inFlight = 0;
 	private pausedUntil = 0;
+	/** adaptive: the next call may not start before this (starts spread over the answer time, see AdaptiveRate) */
+	private nextStartAt = 0;
+	/** 606s answered since the last admitted call: each one doubles the wait before the next call */
+	private refusalsInARow = 0;
 	private readonly rate: AdaptiveRate;
 	/** callers waiting for a call in flight to end */
 	private slotWaiters: Array<() => void> = [];
-	/** below its share, the next call may not start before this (calls spread over the window) */
-	private nextStartAt = 0;
 
 	constructor(
 		private limits: LimiterSettings,
 		private readonly clock: Clock,
-		/** jitter for the spacing, so that processes do not fall into step with each other */
+		/** chance in which process takes a freed slot first (see acquire) */
 		private readonly random: () => number = Math.random,
 	) {
 		this.rate = new AdaptiveRate(limits);
@@ -62,7 +69,7 @@ export class RateLimiter {
 		for (;;) {
 			const now = this.clock.now();
 			const windowMs = this.limits.windowMs * WINDOW_MARGIN;
-			while (this.starts.length > 0 && this.starts[0] <= now - windowMs) this.starts.shift();
+			this.starts = this.starts.filter((start) => start.leaves > now);
 			const callsPerWindow = this.adaptive ? this.rate.callsPerWindow() : this.limits.callsPerWindow;
 			const maxConcurrent = this.adaptive ? this.rate.maxConcurrent() : this.limits.maxConcurrent;
 
@@ -70,19 +77,25 @@ export class RateLimiter {
 			if (now < Math.max(this.pausedUntil, this.nextStartAt)) {
 				waitMs = Math.max(this.pausedUntil, this.nextStartAt) - now;
 			} else if (this.starts.length >= callsPerWindow) {
-				// after a cut the window may hold more than the new pace: wait until enough of it has aged out
-				waitMs = this.starts[this.starts.length - callsPerWindow] + windowMs - now;
+				// after a cut the window may hold more than the new pace: wait until enough of it has aged out. No spreading:
+				// the calls go out as the window's earlier calls age out, so while the processes' paces add up to no more
+				// than the instance's limit, their sliding windows add up to no more either
+				if (this.adaptive) this.rate.waited('rate', now);
+				const leaving = this.starts.map((start) => start.leaves).sort((a, b) => a - b);
+				waitMs = leaving[leaving.length - callsPerWindow] - now;
 			} else if (this.inFlight >= maxConcurrent) {
+				if (this.adaptive) this.rate.waited('slot', now);
 				await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
 				continue;
 			} else {
-				this.starts.push(now);
+				// sharing the instance (a refusal has cut the pace), a call leaves this process's window up to 5 % of a window
+				// later than Marketo's: which process takes a slot freed at the window's edge is then left to chance, and
+				// every process meets the refusals in its turn (otherwise the one that came first keeps its slots for good,
+				// and the others stay at the pace of their first refusal)
+				const jitter = this.adaptive && this.rate.reduced() ? REPLAY_JITTER * this.random() : 0;
+				this.starts.push({ at: now, leaves: now + windowMs + this.limits.windowMs * jitter });
+				if (this.adaptive) this.nextStartAt = now + this.rate.startGapMs();
 				this.inFlight++;
-				if (this.adaptive && this.rate.reduced()) {
-					// sharing the instance: spread the calls over the window (a burst would take every slot freed at the
-					// window's edge and leave the others only refusals), with jitter so that processes do not fall in step
-					this.nextStartAt = now + (this.limits.windowMs / callsPerWindow) * (0.5 + this.random());
-				}
 				let released = false;
 				return () => {
 					if (released) return;
@@ -98,15 +111,19 @@ export class RateLimiter {
 		}
 	}
 
-	/** Marketo admitted a call (any answer but 606 or 615): the adaptive pace climbs back a little. */
-	admitted(): void {
-		if (this.adaptive) this.rate.admitted();
+	/**
+	 * Marketo admitted the call started at `startedAt` (any answer but 606 or 615): its answer time sets how many calls
+	 * in flight the adaptive pace needs.
+	 */
+	admitted(startedAt: number): void {
+		this.refusalsInARow = 0;
+		if (this.adaptive) this.rate.answered(this.clock.now() - startedAt);
 	}
 
 	/**
-	 * Marketo answered 606: the instance's window is spent. Adaptive: this process's pace is cut (once per window),
-	 * and the callers wait until the window holds less than the new pace, then go at it, spread over the window.
-	 * Otherwise every caller waits the window out.
+	 * Marketo answered 606 to the call started at `startedAt`: the instance's window is spent. Adaptive: this
+	 * process's pace is cut to its part of the full window (once per window), and the callers wait until the window
+	 * holds less than the new pace. Otherwise every caller waits the window out.
 	 */
 	rateLimited(startedAt: number): void {
 		const now = this.clock.now();
@@ -115,19 +132,23 @@ export class RateLimiter {
 			return;
 		}
 		this.forget(startedAt);
-		const windowMs = this.limits.windowMs * WINDOW_MARGIN;
-		this.rate.rateLimited(now, this.starts.filter((start) => start > now - windowMs).length + 1);
-		// what was right in waiting the window out: the window is full now, so nobody here sends at once; the next
-		// call waits one interval of the new pace
-		this.nextStartAt = Math.max(this.nextStartAt, now + (this.limits.windowMs / this.rate.callsPerWindow()) * (0.5 + this.random()));
+		// this process's part of the full window: its calls started before the refused one (those started after it met
+		// the same full window and will be refused too)
+		this.rate.rateLimited(now, this.starts.filter((start) => start.leaves > now && start.at <= startedAt).length);
+		// the instance's window is full and nothing here says when it frees: the next call waits one interval of the new
+		// pace, twice as long after each further 606 (up to a window), so that a process whose window is empty (it had no
+		// part of the full one) does not retry at the speed of the refusals
+		this.refusalsInARow++;
+		const interval = this.limits.windowMs / this.rate.callsPerWindow();
+		this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(this.limits.windowMs, interval * 2 ** (this.refusalsInARow - 1)));
 	}
 
-	/** Marketo answered 615: too many calls in flight on the instance. Adaptive: fewer calls in flight from here. */
+	/** Marketo answered 615: too many calls in flight on the instance. Adaptive: no more in flight than now. */
 	concurrencyLimited(startedAt: number): void {
 		if (!this.adaptive) return;
 		this.forget(startedAt);
-		// the refused call has already freed its slot; it was one of the calls in flight
-		this.rate.concurrencyLimited(this.clock.now(), this.inFlight + 1);
+		// the refused call has already freed its slot
+		this.rate.concurrencyLimited(this.clock.now(), this.inFlight);
 	}
 
 	/**
@@ -137,7 +158,7 @@ export class RateLimiter {
 	 */
 	private forget(startedAt: number): void {
 		for (let i = this.starts.length - 1; i >= 0; i--) {
-			if (this.starts[i] <= startedAt) {
+			if (this.starts[i].at <= startedAt) {
 				this.starts.splice(i, 1);
 				return;
 			}

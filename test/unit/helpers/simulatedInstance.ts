@@ -26,8 +26,20 @@ export class SimulatedInstance {
 
 	constructor(
 		private readonly clock: FakeClock,
-		readonly limits = { calls: 100, windowMs: 20_000, concurrent: 10, latencyMs: 250 },
+		/** refusalMs: how long a 606/615 takes to come back (the network's round trip; Marketo refuses before any work) */
+		readonly limits: { calls: number; windowMs: number; concurrent: number; latencyMs: number; refusalMs?: number } = {
+			calls: 100,
+			windowMs: 20_000,
+			concurrent: 10,
+			latencyMs: 250,
+		},
 	) {}
+
+	/** A refusal, answered after the network's round trip. */
+	private async refuse(code: '606' | '615', message: string): Promise<HttpResponse> {
+		if (this.limits.refusalMs) await this.clock.sleep(this.limits.refusalMs);
+		return marketoError(code, message);
+	}
 
 	tally(client: string): ClientTally {
 		let tally = this.tallies.get(client);
@@ -45,12 +57,12 @@ export class SimulatedInstance {
 		while (this.window.length > 0 && this.window[0] <= now - this.limits.windowMs) this.window.shift();
 		if (this.inFlight >= this.limits.concurrent) {
 			tally.conc615++;
-			return marketoError('615', 'Concurrent access limit reached');
+			return await this.refuse('615', 'Concurrent access limit reached');
 		}
 		if (this.window.length >= this.limits.calls) {
 			tally.rate606++;
 			tally.rate606At.push(now);
-			return marketoError('606', "Max rate limit '100' exceeded with in '20' secs");
+			return await this.refuse('606', "Max rate limit '100' exceeded with in '20' secs");
 		}
 		this.window.push(now);
 		this.inFlight++;

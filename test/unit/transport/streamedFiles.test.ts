@@ -91,7 +91,8 @@ describe('a streamed download keeps its place among the concurrent calls until i
 				bodies.push(slow);
 				return { statusCode: 200, headers: { 'content-type': 'text/csv' }, body: slow.body };
 			},
-			{ settings: { maxConcurrent: 10, callsPerWindow: 100 } },
+			// a fixed share: the credential's 10 calls in flight from the first call (the adaptive pace starts with 1)
+			{ settings: { maxConcurrent: 10, callsPerWindow: 100, adaptivePacing: false } },
 		);
 		const answers = await m.clock.run(Promise.all(Array.from({ length: 10 }, () => m.client.download(fileRequest))));
 		expect(m.requests).toHaveLength(10);
