@@ -75,7 +75,8 @@ describe('Lead > Create or Update with the column mapper', () => {
 			row_number: i + 2,
 		}));
 		const output = await run(upsertMapped({ mappingMode: 'autoMapInputData', value: null }, { ignoreFields: 'row_number' }), items);
-		expect(syncCalls().map((c) => c.recordCount)).toEqual([300, 300, 50]);
+		// batches go out in parallel: the log holds them in the order they were answered
+		expect(syncCalls().map((c) => c.recordCount).sort((a, b) => b! - a!)).toEqual([300, 300, 50]);
 		expect(output).toHaveLength(650);
 		expect(pairedOf(output)).toEqual(items.map((_, i) => i));
 		expect(jsonOf(output).every((o) => o.status === 'created')).toBe(true);
