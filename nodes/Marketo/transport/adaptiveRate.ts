@@ -47,6 +47,14 @@ const FAR_BELOW = 1 / 8;
 const START_GAP_PART = 0.8;
 /** Weight of the newest answer in the average answer time. */
 const LATENCY_WEIGHT = 0.2;
+/**
+ * A process refused while it had at most this part of its share in the window (half the floor) had next to nothing
+ * of the full window: it started when others had filled it, and they may finish soon. It probes for free slots (see
+ * mayProbe) until a refusal finds it with more than the floor in the window, a part of its own.
+ */
+const PROBE_BELOW = FLOOR / 2;
+/** After a probe found the instance full, the next waits this many windows at most (doubling from one). */
+const MAX_PROBE_BACKOFF_WINDOWS = 8;
 
 export class AdaptiveRate {
 	private calls: number;
@@ -63,6 +71,12 @@ export class AdaptiveRate {
 	private refusedInWindow = false;
 	private rateBoundInWindow = false;
 	private slotBoundInWindow = false;
+	/** no probe before this (see mayProbe) */
+	private nextProbeAt = Number.NEGATIVE_INFINITY;
+	/** windows the next probe waits after one that found the instance full */
+	private probeBackoffWindows = 1;
+	/** the last cut found the process with next to nothing of the full window (see PROBE_BELOW) */
+	private probing = false;
 
 	constructor(private ceiling: AdaptiveCeiling) {
 		this.calls = ceiling.callsPerWindow;
@@ -128,6 +142,34 @@ export class AdaptiveRate {
 	}
 
 	/**
+	 * Whether a process held at the floor by others (see PROBE_BELOW) may send one call beyond its pace now, to learn
+	 * whether the instance has a free slot: the others may have finished, and under a sliding window nothing else tells
+	 * (climbing one call per clean window, it took them a minute and more to notice). One probe at a time:
+	 * a probe that finds the instance full costs that one refusal, and one that is admitted raises the pace by that
+	 * call at once (the next probe follows its answer), so a process left alone takes the freed slots within a few
+	 * answer times instead of climbing one call per window.
+	 */
+	mayProbe(now: number): boolean {
+		return this.probing && this.reduced() && now >= this.nextProbeAt;
+	}
+
+	/** A probe was admitted: the instance had a slot to spare, and the pace keeps it. */
+	probeAdmitted(): void {
+		this.calls = Math.min(this.ceiling.callsPerWindow, this.calls + 1);
+		this.probeBackoffWindows = 1;
+	}
+
+	/**
+	 * A probe was answered 606: the instance is full at this process's pace, which stays (its paced calls were not
+	 * refused). The next probe waits a window, twice as long after each probe refused in a row, so that processes
+	 * that share the instance for long spend few calls on probes.
+	 */
+	probeRefused(now: number): void {
+		this.nextProbeAt = now + this.ceiling.windowMs * this.probeBackoffWindows;
+		this.probeBackoffWindows = Math.min(MAX_PROBE_BACKOFF_WINDOWS, this.probeBackoffWindows * 2);
+	}
+
+	/**
 	 * Marketo answered 606: the instance's window is full. `ownCallsInWindow` calls of this process were admitted in
 	 * it: that is its part of the instance now, and its pace from here (a little under it). Once per window: the other
 	 * 606s of the same moment were caused by the same full window. Returns whether it cut.
@@ -144,6 +186,11 @@ export class AdaptiveRate {
 		}
 		this.lastRateCut = now;
 		this.calls = part;
+		// probing starts when the process had next to nothing of the full window, and goes on while later cuts find it at
+		// the floor (the others still fill the window); once it has a part of its own, it climbs as the others do
+		this.probing = ownCallsInWindow * PART_FACTOR <= this.ceiling.callsPerWindow * (this.probing ? FLOOR : PROBE_BELOW);
+		// the window was full a moment ago: no probe for a window
+		this.nextProbeAt = Math.max(this.nextProbeAt, now + this.ceiling.windowMs);
 		return true;
 	}
 

@@ -37,6 +37,8 @@ export class RateLimiter {
 	private nextStartAt = 0;
 	/** 606s answered since the last admitted call: each one doubles the wait before the next call */
 	private refusalsInARow = 0;
+	/** the start of the call sent beyond the pace to find a free slot, until its answer (see AdaptiveRate.mayProbe) */
+	private probeStartedAt?: number;
 	private readonly rate: AdaptiveRate;
 	/** callers waiting for a call in flight to end */
 	private slotWaiters: Array<() => void> = [];
@@ -73,10 +75,15 @@ export class RateLimiter {
 			const callsPerWindow = this.adaptive ? this.rate.callsPerWindow() : this.limits.callsPerWindow;
 			const maxConcurrent = this.adaptive ? this.rate.maxConcurrent() : this.limits.maxConcurrent;
 
+			// a probe whose answer never came (a gateway error) no longer holds the next one back after a window
+			if (this.probeStartedAt !== undefined && now - this.probeStartedAt > this.limits.windowMs) this.probeStartedAt = undefined;
+			const probe =
+				this.adaptive && this.starts.length >= callsPerWindow && this.inFlight < maxConcurrent && this.probeStartedAt === undefined && this.rate.mayProbe(now);
+
 			let waitMs = 0;
 			if (now < Math.max(this.pausedUntil, this.nextStartAt)) {
 				waitMs = Math.max(this.pausedUntil, this.nextStartAt) - now;
-			} else if (this.starts.length >= callsPerWindow) {
+			} else if (this.starts.length >= callsPerWindow && !probe) {
 				// after a cut the window may hold more than the new pace: wait until enough of it has aged out. No spreading:
 				// the calls go out as the window's earlier calls age out, so while the processes' paces add up to no more
 				// than the instance's limit, their sliding windows add up to no more either
@@ -93,6 +100,10 @@ export class RateLimiter {
 				// every process meets the refusals in its turn (otherwise the one that came first keeps its slots for good,
 				// and the others stay at the pace of their first refusal)
 				const jitter = this.adaptive && this.rate.reduced() ? REPLAY_JITTER * this.random() : 0;
+				if (probe) {
+					this.rate.waited('rate', now);
+					this.probeStartedAt = now;
+				}
 				this.starts.push({ at: now, leaves: now + windowMs + this.limits.windowMs * jitter });
 				if (this.adaptive) this.nextStartAt = now + this.rate.startGapMs();
 				this.inFlight++;
@@ -117,6 +128,10 @@ export class RateLimiter {
 	 */
 	admitted(startedAt: number): void {
 		this.refusalsInARow = 0;
+		if (this.adaptive && startedAt === this.probeStartedAt) {
+			this.probeStartedAt = undefined;
+			this.rate.probeAdmitted();
+		}
 		if (this.adaptive) this.rate.answered(this.clock.now() - startedAt);
 	}
 
@@ -132,6 +147,12 @@ export class RateLimiter {
 			return;
 		}
 		this.forget(startedAt);
+		if (startedAt === this.probeStartedAt) {
+			// only the call beyond the pace was refused: the pace stays, and so do the calls waiting for it
+			this.probeStartedAt = undefined;
+			this.rate.probeRefused(now);
+			return;
+		}
 		// this process's part of the full window: its calls started before the refused one (those started after it met
 		// the same full window and will be refused too)
 		this.rate.rateLimited(now, this.starts.filter((start) => start.leaves > now && start.at <= startedAt).length);
@@ -147,6 +168,7 @@ export class RateLimiter {
 	concurrencyLimited(startedAt: number): void {
 		if (!this.adaptive) return;
 		this.forget(startedAt);
+		if (startedAt === this.probeStartedAt) this.probeStartedAt = undefined;
 		// the refused call has already freed its slot
 		this.rate.concurrencyLimited(this.clock.now(), this.inFlight);
 	}

@@ -112,9 +112,10 @@ describe('adaptive pacing on bench-sized runs (fake clock, simulated instance)',
 		expect(sum((t) => t.admitted)).toBe(400);
 		expect(sum((t) => t.sent)).toBe(400 + refused);
 		// the goals (≤ 1 % refused, ≤ 1.15 × the ideal) are not reached: each process meets the first full window
-		// with 1 or 2 calls in flight, and a process that started when the others had filled the window climbs back only
-		// once they are done. Measured 2.0 to 4.3 % and 1.37 to 2.28 ×; the bounds keep what was reached
+		// with 1 or 2 calls in flight, and processes starting together finish one after the other. A process that
+		// started when the others had filled the window probes for their freed slots (adaptiveRate.ts, mayProbe).
+		// Measured 2.0 to 4.5 % and 1.31 to 1.62 ×; the bounds keep what was reached
 		expect(refused / sum((t) => t.sent)).toBeLessThanOrEqual(0.05);
-		expect(elapsed / ideal).toBeLessThanOrEqual(2.5);
+		expect(elapsed / ideal).toBeLessThanOrEqual(1.9);
 	});
 });
