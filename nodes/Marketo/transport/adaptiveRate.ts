@@ -29,6 +29,18 @@ export interface AdaptiveCeiling {
  */
 export const PART_FACTOR = 0.9;
 /**
+ * The first full window this process meets is cut to exactly its part: every process that met it had sent into it
+ * from its start, so their parts add up to the limit, and paces that add up to the limit let processes that started
+ * together finish together (with 90 of 100 their last calls spill into one more window: 1.37 × the ideal instead of
+ * 1.05 × for 4 processes at 50 ms answers). Later cuts land under the limit (PART_FACTOR).
+ */
+const FIRST_PART_FACTOR = 1;
+/**
+ * After that first, exact cut the paces add up to the limit: a process waits this many clean windows before it climbs
+ * (every process climbing in the first clean window would put them all over the limit at once).
+ */
+const CLEAN_WINDOWS_BEFORE_FIRST_CLIMB = 2;
+/**
  * The least a process allows itself, as a part of its share (5 of the default 50 calls per window): a process cut
  * lower would send so few calls that it would rarely find the slots the others leave.
  */
@@ -77,6 +89,8 @@ export class AdaptiveRate {
 	private probeBackoffWindows = 1;
 	/** the last cut found the process with next to nothing of the full window (see PROBE_BELOW) */
 	private probing = false;
+	/** windows in which a 606 cut the pace */
+	private rateCuts = 0;
 
 	constructor(private ceiling: AdaptiveCeiling) {
 		this.calls = ceiling.callsPerWindow;
@@ -177,7 +191,10 @@ export class AdaptiveRate {
 	rateLimited(now: number, ownCallsInWindow: number): boolean {
 		this.tick(now);
 		this.refusedInWindow = true;
-		const part = Math.max(1, this.ceiling.callsPerWindow * FLOOR, Math.min(this.ceiling.callsPerWindow, ownCallsInWindow * PART_FACTOR));
+		// the 606s of the first full window all count as that window's (see FIRST_PART_FACTOR)
+		const firstWindow = this.rateCuts === 0 || (this.rateCuts === 1 && now - this.lastRateCut < this.ceiling.windowMs);
+		const factor = firstWindow ? FIRST_PART_FACTOR : PART_FACTOR;
+		const part = Math.max(1, this.ceiling.callsPerWindow * FLOOR, Math.min(this.ceiling.callsPerWindow, ownCallsInWindow * factor));
 		if (now - this.lastRateCut < this.ceiling.windowMs) {
 			// refused again in the same window: others took slots this process counted on; its part is smaller still
 			// (no lower than the part it was cut to, so that the 606s of one moment count once)
@@ -185,6 +202,7 @@ export class AdaptiveRate {
 			return false;
 		}
 		this.lastRateCut = now;
+		this.rateCuts++;
 		this.calls = part;
 		// probing starts when the process had next to nothing of the full window, and goes on while later cuts find it at
 		// the floor (the others still fill the window); once it has a part of its own, it climbs as the others do
@@ -228,7 +246,9 @@ export class AdaptiveRate {
 				// most likely because it started when others filled the window: they may be done by now)
 				const farBelow = this.calls < this.ceiling.callsPerWindow * FAR_BELOW;
 				const leap = this.cleanWindows >= (farBelow ? 1 : CLEAN_WINDOWS_BEFORE_LEAP) ? (this.ceiling.callsPerWindow - this.calls) / 2 : 0;
-				this.calls = Math.min(this.ceiling.callsPerWindow, this.calls + Math.max(1, leap));
+				if (this.cleanWindows >= (this.rateCuts === 1 ? CLEAN_WINDOWS_BEFORE_FIRST_CLIMB : 1)) {
+					this.calls = Math.min(this.ceiling.callsPerWindow, this.calls + Math.max(1, leap));
+				}
 			}
 			if (this.slotBoundInWindow) this.concurrent = Math.min(this.ceiling.maxConcurrent, this.concurrent + 1);
 		}
