@@ -5,11 +5,13 @@
  * processes (queue-mode workers) spend them too, and nothing tells one process what the others do. What a refusal
  * does tell: at a 606 the instance's window is full, so the calls this process has in its own window at that moment
  * are its part of the instance now; at a 615 the calls it has in flight are its part of the calls in flight. Each
- * process cuts its pace to that part (a little under it), so processes sharing the instance land just under the limit
- * in one step and a process beside a steady client lands on what that client leaves. It then probes upwards, one call
- * per clean window at first and half of what is left up to the share after 3 clean windows (after 1 when far below
- * the share), never above the credential's share; a probe that finds the instance full costs about the one call it
- * had in flight. Calls in flight are kept as low as the pace needs (the calls that reach Marketo between the window
+ * process cuts its pace to that part (exactly at the first full window it meets, a little under it later), so
+ * processes sharing the instance land on the limit in one step and a process beside a steady client lands on what
+ * that client leaves. It then climbs, one call per clean window at first and half of what is left up to the share
+ * after 3 clean windows (after 1 when far below the share), never above the credential's share; a climb that finds
+ * the instance full costs about the one call it had in flight. A process that met the full window with next to
+ * nothing of it (it started when others had filled it) probes instead: one call beyond its pace at a time, each one
+ * admitted raising the pace at once, so it takes the others' slots as soon as they finish. Calls in flight are kept as low as the pace needs (the calls that reach Marketo between the window
  * filling and the first refusal coming back are all refused), and their starts are spread over the answer time.
  * Measured in test/unit/transport/adaptivePacing.test.ts and adaptivePacingRuns.test.ts.
  */
