@@ -119,6 +119,11 @@ export class AdaptiveRate {
 		return ((this.latencyMs ?? 0) * START_GAP_PART) / this.maxConcurrent();
 	}
 
+	/** The average time from sending a call to its answer, once an answer came. */
+	answerTimeMs(): number | undefined {
+		return this.latencyMs;
+	}
+
 	/** Calls this process allows itself in flight now (at least 1). */
 	maxConcurrent(): number {
 		return Math.max(1, Math.min(Math.floor(this.concurrent), this.neededInFlight()));

@@ -17,6 +17,12 @@ export interface LimiterSettings {
 
 /** Calls started near a window edge reach Marketo a little later than we start them; keep a small margin. */
 const WINDOW_MARGIN = 1.01;
+/**
+ * How long a process that has no answer yet takes Marketo's answers to be: a 615 with none of its calls in flight
+ * holds it back this long (Marketo answers in a few hundred milliseconds; the refused caller's own wait, 0.5 to 1 s
+ * at the first 615, stays the longer one).
+ */
+const UNKNOWN_ANSWER_MS = 500;
 /** The most a call's leaving this process's window is put off when sharing, as a part of the window. */
 const REPLAY_JITTER = 0.05;
 
@@ -164,13 +170,20 @@ export class RateLimiter {
 		this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(this.limits.windowMs, interval * 2 ** (this.refusalsInARow - 1)));
 	}
 
-	/** Marketo answered 615: too many calls in flight on the instance. Adaptive: no more in flight than now. */
+	/**
+	 * Marketo answered 615: too many calls in flight on the instance. Adaptive: no more in flight than now, and none
+	 * for about one answer time when none was.
+	 */
 	concurrencyLimited(startedAt: number): void {
 		if (!this.adaptive) return;
 		this.forget(startedAt);
 		if (startedAt === this.probeStartedAt) this.probeStartedAt = undefined;
 		// the refused call has already freed its slot
 		this.rate.concurrencyLimited(this.clock.now(), this.inFlight);
+		// with none of its own calls in flight it has no part of the instance's 10: the others' calls end within about one
+		// answer time, and until then every caller here waiting for a slot would meet the same 615 in turn (a process
+		// starting beside 2 others that had their 5 in flight each met 10 in a row)
+		if (this.inFlight === 0) this.pause(this.rate.answerTimeMs() ?? UNKNOWN_ANSWER_MS);
 	}
 
 	/**

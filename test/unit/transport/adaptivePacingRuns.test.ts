@@ -115,8 +115,8 @@ describe('adaptive pacing on bench-sized runs (fake clock, simulated instance)',
 		// with 1 or 2 calls in flight; at 500 ms answers the processes that ramped up their calls in flight first hold a
 		// larger part and finish first, and the others take their slots only as their calls leave the window. A process
 		// that started when the others had filled the window probes for their freed slots (adaptiveRate.ts, mayProbe).
-		// Measured 2.0 to 5.0 % and 1.05 to 1.63 ×; the bounds keep what was reached
-		expect(refused / sum((t) => t.sent)).toBeLessThanOrEqual(0.06);
+		// Measured 2.0 to 3.4 % and 1.05 to 1.64 ×; the bounds keep what was reached
+		expect(refused / sum((t) => t.sent)).toBeLessThanOrEqual(0.05);
 		expect(elapsed / ideal).toBeLessThanOrEqual(1.9);
 	});
 });
