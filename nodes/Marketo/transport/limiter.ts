@@ -20,7 +20,7 @@ const WINDOW_MARGIN = 1.01;
 /**
  * How long a process that has no answer yet takes Marketo's answers to be: a 615 with none of its calls in flight
  * holds it back this long (Marketo answers in a few hundred milliseconds; the refused caller's own wait, 0.5 to 1 s
- * at the first 615, stays the longer one).
+ * at the first 615, is no shorter).
  */
 const UNKNOWN_ANSWER_MS = 500;
 /** The most a call's leaving this process's window is put off when sharing, as a part of the window. */
