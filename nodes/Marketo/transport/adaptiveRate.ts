@@ -5,11 +5,13 @@
  * processes (queue-mode workers) spend them too, and nothing tells one process what the others do. What a refusal
  * does tell: at a 606 the instance's window is full, so the calls this process has in its own window at that moment
  * are its part of the instance now; at a 615 the calls it has in flight are its part of the calls in flight. Each
- * process cuts its pace to that part (a little under it), so processes sharing the instance land just under the limit
- * in one step and a process beside a steady client lands on what that client leaves. It then probes upwards, one call
- * per clean window at first and half of what is left up to the share after 3 clean windows (after 1 when far below
- * the share), never above the credential's share; a probe that finds the instance full costs about the one call it
- * had in flight. Calls in flight are kept as low as the pace needs (the calls that reach Marketo between the window
+ * process cuts its pace to that part (exactly at the first full window it meets, a little under it later), so
+ * processes sharing the instance land on the limit in one step and a process beside a steady client lands on what
+ * that client leaves. It then climbs, one call per clean window at first and half of what is left up to the share
+ * after 3 clean windows (after 1 when far below the share), never above the credential's share; a climb that finds
+ * the instance full costs about the one call it had in flight. A process that met the full window with next to
+ * nothing of it (it started when others had filled it) probes instead: one call beyond its pace at a time, each one
+ * admitted raising the pace at once, so it takes the others' slots as soon as they finish. Calls in flight are kept as low as the pace needs (the calls that reach Marketo between the window
  * filling and the first refusal coming back are all refused), and their starts are spread over the answer time.
  * Measured in test/unit/transport/adaptivePacing.test.ts and adaptivePacingRuns.test.ts.
  */
@@ -29,6 +31,18 @@ export interface AdaptiveCeiling {
  */
 export const PART_FACTOR = 0.9;
 /**
+ * The first full window this process meets is cut to exactly its part: every process that met it had sent into it
+ * from its start, so their parts add up to the limit, and paces that add up to the limit let processes that started
+ * together finish together (with 90 of 100 their last calls spill into one more window: 1.37 × the ideal instead of
+ * 1.05 × for 4 processes at 50 ms answers). Later cuts land under the limit (PART_FACTOR).
+ */
+const FIRST_PART_FACTOR = 1;
+/**
+ * After that first, exact cut the paces add up to the limit: a process waits this many clean windows before it climbs
+ * (every process climbing in the first clean window would put them all over the limit at once).
+ */
+const CLEAN_WINDOWS_BEFORE_FIRST_CLIMB = 2;
+/**
  * The least a process allows itself, as a part of its share (5 of the default 50 calls per window): a process cut
  * lower would send so few calls that it would rarely find the slots the others leave.
  */
@@ -47,6 +61,14 @@ const FAR_BELOW = 1 / 8;
 const START_GAP_PART = 0.8;
 /** Weight of the newest answer in the average answer time. */
 const LATENCY_WEIGHT = 0.2;
+/**
+ * A process refused while it had at most this part of its share in the window (half the floor) had next to nothing
+ * of the full window: it started when others had filled it, and they may finish soon. It probes for free slots (see
+ * mayProbe) until a refusal finds it with more than the floor in the window, a part of its own.
+ */
+const PROBE_BELOW = FLOOR / 2;
+/** After a probe found the instance full, the next waits this many windows at most (doubling from one). */
+const MAX_PROBE_BACKOFF_WINDOWS = 8;
 
 export class AdaptiveRate {
 	private calls: number;
@@ -63,6 +85,14 @@ export class AdaptiveRate {
 	private refusedInWindow = false;
 	private rateBoundInWindow = false;
 	private slotBoundInWindow = false;
+	/** no probe before this (see mayProbe) */
+	private nextProbeAt = Number.NEGATIVE_INFINITY;
+	/** windows the next probe waits after one that found the instance full */
+	private probeBackoffWindows = 1;
+	/** the last cut found the process with next to nothing of the full window (see PROBE_BELOW) */
+	private probing = false;
+	/** windows in which a 606 cut the pace */
+	private rateCuts = 0;
 
 	constructor(private ceiling: AdaptiveCeiling) {
 		this.calls = ceiling.callsPerWindow;
@@ -87,6 +117,11 @@ export class AdaptiveRate {
 	 */
 	startGapMs(): number {
 		return ((this.latencyMs ?? 0) * START_GAP_PART) / this.maxConcurrent();
+	}
+
+	/** The average time from sending a call to its answer, once an answer came. */
+	answerTimeMs(): number | undefined {
+		return this.latencyMs;
 	}
 
 	/** Calls this process allows itself in flight now (at least 1). */
@@ -128,6 +163,34 @@ export class AdaptiveRate {
 	}
 
 	/**
+	 * Whether a process held at the floor by others (see PROBE_BELOW) may send one call beyond its pace now, to learn
+	 * whether the instance has a free slot: the others may have finished, and under a sliding window nothing else tells
+	 * (climbing one call per clean window, it took them a minute and more to notice). One probe at a time:
+	 * a probe that finds the instance full costs that one refusal, and one that is admitted raises the pace by that
+	 * call at once (the next probe follows its answer), so a process left alone takes the freed slots within a few
+	 * answer times instead of climbing one call per window.
+	 */
+	mayProbe(now: number): boolean {
+		return this.probing && this.reduced() && now >= this.nextProbeAt;
+	}
+
+	/** A probe was admitted: the instance had a slot to spare, and the pace keeps it. */
+	probeAdmitted(): void {
+		this.calls = Math.min(this.ceiling.callsPerWindow, this.calls + 1);
+		this.probeBackoffWindows = 1;
+	}
+
+	/**
+	 * A probe was answered 606: the instance is full at this process's pace, which stays (its paced calls were not
+	 * refused). The next probe waits a window, twice as long after each probe refused in a row, so that processes
+	 * that share the instance for long spend few calls on probes.
+	 */
+	probeRefused(now: number): void {
+		this.nextProbeAt = now + this.ceiling.windowMs * this.probeBackoffWindows;
+		this.probeBackoffWindows = Math.min(MAX_PROBE_BACKOFF_WINDOWS, this.probeBackoffWindows * 2);
+	}
+
+	/**
 	 * Marketo answered 606: the instance's window is full. `ownCallsInWindow` calls of this process were admitted in
 	 * it: that is its part of the instance now, and its pace from here (a little under it). Once per window: the other
 	 * 606s of the same moment were caused by the same full window. Returns whether it cut.
@@ -135,7 +198,10 @@ export class AdaptiveRate {
 	rateLimited(now: number, ownCallsInWindow: number): boolean {
 		this.tick(now);
 		this.refusedInWindow = true;
-		const part = Math.max(1, this.ceiling.callsPerWindow * FLOOR, Math.min(this.ceiling.callsPerWindow, ownCallsInWindow * PART_FACTOR));
+		// the 606s of the first full window all count as that window's (see FIRST_PART_FACTOR)
+		const firstWindow = this.rateCuts === 0 || (this.rateCuts === 1 && now - this.lastRateCut < this.ceiling.windowMs);
+		const factor = firstWindow ? FIRST_PART_FACTOR : PART_FACTOR;
+		const part = Math.max(1, this.ceiling.callsPerWindow * FLOOR, Math.min(this.ceiling.callsPerWindow, ownCallsInWindow * factor));
 		if (now - this.lastRateCut < this.ceiling.windowMs) {
 			// refused again in the same window: others took slots this process counted on; its part is smaller still
 			// (no lower than the part it was cut to, so that the 606s of one moment count once)
@@ -143,7 +209,13 @@ export class AdaptiveRate {
 			return false;
 		}
 		this.lastRateCut = now;
+		this.rateCuts++;
 		this.calls = part;
+		// probing starts when the process had next to nothing of the full window, and goes on while later cuts find it at
+		// the floor (the others still fill the window); once it has a part of its own, it climbs as the others do
+		this.probing = ownCallsInWindow * PART_FACTOR <= this.ceiling.callsPerWindow * (this.probing ? FLOOR : PROBE_BELOW);
+		// the window was full a moment ago: no probe for a window
+		this.nextProbeAt = Math.max(this.nextProbeAt, now + this.ceiling.windowMs);
 		return true;
 	}
 
@@ -181,7 +253,9 @@ export class AdaptiveRate {
 				// most likely because it started when others filled the window: they may be done by now)
 				const farBelow = this.calls < this.ceiling.callsPerWindow * FAR_BELOW;
 				const leap = this.cleanWindows >= (farBelow ? 1 : CLEAN_WINDOWS_BEFORE_LEAP) ? (this.ceiling.callsPerWindow - this.calls) / 2 : 0;
-				this.calls = Math.min(this.ceiling.callsPerWindow, this.calls + Math.max(1, leap));
+				if (this.cleanWindows >= (this.rateCuts === 1 ? CLEAN_WINDOWS_BEFORE_FIRST_CLIMB : 1)) {
+					this.calls = Math.min(this.ceiling.callsPerWindow, this.calls + Math.max(1, leap));
+				}
 			}
 			if (this.slotBoundInWindow) this.concurrent = Math.min(this.ceiling.maxConcurrent, this.concurrent + 1);
 		}

@@ -17,6 +17,12 @@ export interface LimiterSettings {
 
 /** Calls started near a window edge reach Marketo a little later than we start them; keep a small margin. */
 const WINDOW_MARGIN = 1.01;
+/**
+ * How long a process that has no answer yet takes Marketo's answers to be: a 615 with none of its calls in flight
+ * holds it back this long (Marketo answers in a few hundred milliseconds; the refused caller's own wait, 0.5 to 1 s
+ * at the first 615, is no shorter).
+ */
+const UNKNOWN_ANSWER_MS = 500;
 /** The most a call's leaving this process's window is put off when sharing, as a part of the window. */
 const REPLAY_JITTER = 0.05;
 
@@ -37,6 +43,8 @@ export class RateLimiter {
 	private nextStartAt = 0;
 	/** 606s answered since the last admitted call: each one doubles the wait before the next call */
 	private refusalsInARow = 0;
+	/** the start of the call sent beyond the pace to find a free slot, until its answer (see AdaptiveRate.mayProbe) */
+	private probeStartedAt?: number;
 	private readonly rate: AdaptiveRate;
 	/** callers waiting for a call in flight to end */
 	private slotWaiters: Array<() => void> = [];
@@ -73,10 +81,15 @@ export class RateLimiter {
 			const callsPerWindow = this.adaptive ? this.rate.callsPerWindow() : this.limits.callsPerWindow;
 			const maxConcurrent = this.adaptive ? this.rate.maxConcurrent() : this.limits.maxConcurrent;
 
+			// a probe whose answer never came (a gateway error) no longer holds the next one back after a window
+			if (this.probeStartedAt !== undefined && now - this.probeStartedAt > this.limits.windowMs) this.probeStartedAt = undefined;
+			const probe =
+				this.adaptive && this.starts.length >= callsPerWindow && this.inFlight < maxConcurrent && this.probeStartedAt === undefined && this.rate.mayProbe(now);
+
 			let waitMs = 0;
 			if (now < Math.max(this.pausedUntil, this.nextStartAt)) {
 				waitMs = Math.max(this.pausedUntil, this.nextStartAt) - now;
-			} else if (this.starts.length >= callsPerWindow) {
+			} else if (this.starts.length >= callsPerWindow && !probe) {
 				// after a cut the window may hold more than the new pace: wait until enough of it has aged out. No spreading:
 				// the calls go out as the window's earlier calls age out, so while the processes' paces add up to no more
 				// than the instance's limit, their sliding windows add up to no more either
@@ -93,6 +106,10 @@ export class RateLimiter {
 				// every process meets the refusals in its turn (otherwise the one that came first keeps its slots for good,
 				// and the others stay at the pace of their first refusal)
 				const jitter = this.adaptive && this.rate.reduced() ? REPLAY_JITTER * this.random() : 0;
+				if (probe) {
+					this.rate.waited('rate', now);
+					this.probeStartedAt = now;
+				}
 				this.starts.push({ at: now, leaves: now + windowMs + this.limits.windowMs * jitter });
 				if (this.adaptive) this.nextStartAt = now + this.rate.startGapMs();
 				this.inFlight++;
@@ -117,6 +134,10 @@ export class RateLimiter {
 	 */
 	admitted(startedAt: number): void {
 		this.refusalsInARow = 0;
+		if (this.adaptive && startedAt === this.probeStartedAt) {
+			this.probeStartedAt = undefined;
+			this.rate.probeAdmitted();
+		}
 		if (this.adaptive) this.rate.answered(this.clock.now() - startedAt);
 	}
 
@@ -132,6 +153,12 @@ export class RateLimiter {
 			return;
 		}
 		this.forget(startedAt);
+		if (startedAt === this.probeStartedAt) {
+			// only the call beyond the pace was refused: the pace stays, and so do the calls waiting for it
+			this.probeStartedAt = undefined;
+			this.rate.probeRefused(now);
+			return;
+		}
 		// this process's part of the full window: its calls started before the refused one (those started after it met
 		// the same full window and will be refused too)
 		this.rate.rateLimited(now, this.starts.filter((start) => start.leaves > now && start.at <= startedAt).length);
@@ -143,12 +170,20 @@ export class RateLimiter {
 		this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(this.limits.windowMs, interval * 2 ** (this.refusalsInARow - 1)));
 	}
 
-	/** Marketo answered 615: too many calls in flight on the instance. Adaptive: no more in flight than now. */
+	/**
+	 * Marketo answered 615: too many calls in flight on the instance. Adaptive: no more in flight than now, and none
+	 * for about one answer time when none was.
+	 */
 	concurrencyLimited(startedAt: number): void {
 		if (!this.adaptive) return;
 		this.forget(startedAt);
+		if (startedAt === this.probeStartedAt) this.probeStartedAt = undefined;
 		// the refused call has already freed its slot
 		this.rate.concurrencyLimited(this.clock.now(), this.inFlight);
+		// with none of its own calls in flight it has no part of the instance's 10: the others' calls end within about one
+		// answer time, and until then every caller here waiting for a slot would meet the same 615 in turn (a process
+		// starting beside 2 others that had their 5 in flight each met 10 in a row)
+		if (this.inFlight === 0) this.pause(this.rate.answerTimeMs() ?? UNKNOWN_ANSWER_MS);
 	}
 
 	/**

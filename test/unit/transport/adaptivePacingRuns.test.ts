@@ -78,7 +78,7 @@ describe('adaptive pacing on bench-sized runs (fake clock, simulated instance)',
 		// the goal is 1 refusal in about 101 calls: met at the default share; at Marketo's whole limit with fast
 		// answers the node has 2 or 3 calls in flight when it meets the full window, and was refused 2 (measured)
 		expect(tally.rate606 + tally.conc615).toBeLessThanOrEqual(2);
-		// it takes what the other client leaves, in the rhythm of its first burst (measured 1.05 to 1.12 ×)
+		// it takes what the other client leaves, in the rhythm of its first burst (measured 1.05 to 1.10 ×)
 		expect(elapsed / ideal).toBeLessThanOrEqual(1.15);
 	});
 
@@ -112,9 +112,11 @@ describe('adaptive pacing on bench-sized runs (fake clock, simulated instance)',
 		expect(sum((t) => t.admitted)).toBe(400);
 		expect(sum((t) => t.sent)).toBe(400 + refused);
 		// the goals (≤ 1 % refused, ≤ 1.15 × the ideal) are not reached: each process meets the first full window
-		// with 1 or 2 calls in flight, and a process that started when the others had filled the window climbs back only
-		// once they are done. Measured 2.0 to 4.3 % and 1.37 to 2.28 ×; the bounds keep what was reached
+		// with 1 or 2 calls in flight; at 500 ms answers the processes that ramped up their calls in flight first hold a
+		// larger part and finish first, and the others take their slots only as their calls leave the window. A process
+		// that started when the others had filled the window probes for their freed slots (adaptiveRate.ts, mayProbe).
+		// Measured 2.0 to 3.4 % and 1.05 to 1.64 ×; the bounds keep what was reached
 		expect(refused / sum((t) => t.sent)).toBeLessThanOrEqual(0.05);
-		expect(elapsed / ideal).toBeLessThanOrEqual(2.5);
+		expect(elapsed / ideal).toBeLessThanOrEqual(1.9);
 	});
 });
