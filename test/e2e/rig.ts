@@ -447,6 +447,9 @@ export function marketoWorkflow(
 
 /* ------------------------------------------------------------------ processes */
 
+/** What n8n says when the task broker's port is in use: it stops before running anything. */
+const BROKER_PORT_TAKEN = /Task Broker's port \d+ is already in use/;
+
 export async function freePort(): Promise<number> {
 	return await new Promise((resolvePort, reject) => {
 		const server = createServer();
@@ -730,9 +733,17 @@ export class E2eRig {
 		});
 	}
 
-	/** Run an n8n CLI command in this rig's user folder. */
+	/**
+	 * Run an n8n CLI command in this rig's user folder. The task broker's port is a free one picked just before; another
+	 * process on the machine can take it in between (seen once with two suites running at once), and n8n then stops at
+	 * start-up, before doing anything, saying so: the command runs again with another port.
+	 */
 	async n8n(args: string[], timeoutMs = 5 * 60_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<ExecResult> {
-		return await run(this.n8nBin, args, { cwd: this.workDir, env: await this.env(extraEnv), timeoutMs });
+		for (let attempt = 1; ; attempt++) {
+			const result = await run(this.n8nBin, args, { cwd: this.workDir, env: await this.env(extraEnv), timeoutMs });
+			if (attempt >= 3 || result.code === 0 || !BROKER_PORT_TAKEN.test(result.stdout + result.stderr)) return result;
+			console.warn(`[e2e] n8n ${args[0]}: the task broker's port was taken by another process; running it again with another port`);
+		}
 	}
 
 	/** Import one more credential (n8n encrypts plain `data` on import). */
