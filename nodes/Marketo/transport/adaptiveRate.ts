@@ -11,8 +11,9 @@
  * after 3 clean windows (after 1 when far below the share), never above the credential's share; a climb that finds
  * the instance full costs about the one call it had in flight. A process that met the full window with next to
  * nothing of it (it started when others had filled it) probes instead: one call beyond its pace at a time, each one
- * admitted raising the pace at once, so it takes the others' slots as soon as they finish. Calls in flight are kept as low as the pace needs (the calls that reach Marketo between the window
- * filling and the first refusal coming back are all refused), and their starts are spread over the answer time.
+ * admitted raising the pace at once, so it takes the others' slots as soon as they finish. Calls in flight are kept
+ * as low as the pace needs (the calls that reach Marketo between the window filling and the first refusal coming
+ * back are all refused), and their starts are spread over the answer time.
  * Measured in test/unit/transport/adaptivePacing.test.ts and adaptivePacingRuns.test.ts.
  */
 
