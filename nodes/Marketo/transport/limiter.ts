@@ -79,7 +79,7 @@ export class RateLimiter {
 			const windowMs = this.limits.windowMs * WINDOW_MARGIN;
 			this.starts = this.starts.filter((start) => start.leaves > now);
 			const callsPerWindow = this.adaptive ? this.rate.callsPerWindow() : this.limits.callsPerWindow;
-			const maxConcurrent = this.adaptive ? this.rate.maxConcurrent() : this.limits.maxConcurrent;
+			const maxConcurrent = this.adaptive ? this.rate.maxConcurrent(this.starts.length) : this.limits.maxConcurrent;
 
 			// a probe whose answer never came (a gateway error) no longer holds the next one back after a window
 			if (this.probeStartedAt !== undefined && now - this.probeStartedAt > this.limits.windowMs) this.probeStartedAt = undefined;
@@ -211,7 +211,7 @@ export class RateLimiter {
 			startedInWindow: this.starts.length,
 			inFlight: this.inFlight,
 			callsPerWindow: this.adaptive ? this.rate.callsPerWindow() : this.limits.callsPerWindow,
-			maxConcurrent: this.adaptive ? this.rate.maxConcurrent() : this.limits.maxConcurrent,
+			maxConcurrent: this.adaptive ? this.rate.maxConcurrent(this.starts.length) : this.limits.maxConcurrent,
 		};
 	}
 }

@@ -32,7 +32,7 @@ async function shareAmong(processes: number, windows: number) {
 }
 
 describe('adaptive pacing (fake clock, simulated instance)', () => {
-	it('one process alone reaches the limit: no 606, at most 1.05 × the ideal time', async () => {
+	it('one process alone reaches the limit: no 606, at most 1.1 × the ideal time', async () => {
 		for (const share of [
 			{ callsPerWindow: 100, maxConcurrent: 10 },
 			{ callsPerWindow: 50, maxConcurrent: 5 },
@@ -46,7 +46,11 @@ describe('adaptive pacing (fake clock, simulated instance)', () => {
 			const ideal = (Math.ceil(calls / share.callsPerWindow) - 1) * WINDOW + (share.callsPerWindow / share.maxConcurrent) * instance.limits.latencyMs;
 			const tally = instance.tally('alone');
 			expect({ admitted: tally.admitted, rate606: tally.rate606, conc615: tally.conc615 }).toEqual({ admitted: calls, rate606: 0, conc615: 0 });
-			expect(elapsed / ideal).toBeLessThanOrEqual(1.05);
+			// before any refusal it keeps 2 in 5 of its share's calls in flight, more as its calls fill the window: at these
+			// 250 ms answers its first window's calls take a few seconds more to send, and every window repeats that rhythm
+			// (measured 1.07 × at Marketo's whole limit; 1.05 × at most before that start, which had 615s where processes
+			// started together)
+			expect(elapsed / ideal).toBeLessThanOrEqual(1.1);
 		}
 	});
 
@@ -58,12 +62,13 @@ describe('adaptive pacing (fake clock, simulated instance)', () => {
 			`${processes} processes, windows 150-300: admitted ${perProcess.join(' / ')} (fair ${fair.toFixed(0)}), ${(admitted / capacity * 100).toFixed(1)} % of the limit used, ${refused} × 606 (${((refused / (admitted + refused)) * 100).toFixed(2)} %), 615 in all: ${tallies.map((t) => t.conc615).join(' / ')}\n`,
 		);
 		// every process probes one call above its part per clean window, and a probe that finds the instance full is one
-		// refusal: 2 processes stay under 1 %, 4 under 2 % (measured 0.64 % and 1.80 %); the short runs the issue's goals
+		// refusal: 2 processes stay under 1 %, 4 under 2 % (measured 0.73 % and 1.86 %); the short runs the issue's goals
 		// are about are in adaptivePacingRuns.test.ts. Which process takes a freed slot first is left to chance (see
-		// limiter.ts), so shares wander within 25 % of equal (measured 12 % at most with 4, 22 % with earlier pacing)
+		// limiter.ts), so shares wander within 30 % of equal (measured 26 % at most with 4: with the first climb after 3
+		// clean windows they mix more slowly; 12 % and 22 % with earlier pacing)
 		for (const count of perProcess) {
-			expect(count).toBeGreaterThanOrEqual(fair * 0.75);
-			expect(count).toBeLessThanOrEqual(fair * 1.25);
+			expect(count).toBeGreaterThanOrEqual(fair * 0.7);
+			expect(count).toBeLessThanOrEqual(fair * 1.3);
 		}
 		expect(refused / (admitted + refused)).toBeLessThanOrEqual(processes <= 2 ? 0.01 : 0.02);
 		// the instance stays well used: adaptation must not starve it

@@ -41,6 +41,41 @@ describe('AdaptiveRate', () => {
 		expect(rate.mayProbe(82_000)).toBe(true);
 	});
 
+	it('before any refusal keeps 2 in 5 of its calls in flight, one more per tenth of its share admitted in its window', () => {
+		const rate = new AdaptiveRate(SHARE);
+		// answers of 500 ms: the pace alone would want all 5 in flight
+		for (let i = 0; i < 10; i++) rate.answered(500);
+		expect(rate.maxConcurrent(0)).toBe(2);
+		expect(rate.maxConcurrent(29)).toBe(2);
+		expect(rate.maxConcurrent(30)).toBe(3);
+		expect(rate.maxConcurrent(49)).toBe(4);
+		expect(rate.maxConcurrent(50)).toBe(5);
+	});
+
+	it('after a 606 keeps the part of its calls in flight that its pace is of its share', () => {
+		const rate = new AdaptiveRate(SHARE);
+		for (let i = 0; i < 10; i++) rate.answered(500);
+		rate.rateLimited(6_000, 25);
+		// 25 of 50 calls: 2 of 5 in flight (floor), however full its window
+		expect(rate.maxConcurrent(25)).toBe(2);
+		const larger = new AdaptiveRate(SHARE);
+		for (let i = 0; i < 10; i++) larger.answered(500);
+		larger.rateLimited(6_000, 40);
+		expect(larger.maxConcurrent(40)).toBe(4);
+	});
+
+	it('waits 3 clean windows after the first cut before it climbs, then by half of what is left up to its share', () => {
+		const rate = new AdaptiveRate(SHARE);
+		rate.rateLimited(1_000, 25);
+		// windows in which it used all its calls without a refusal (each counted when the next begins)
+		for (let window = 1; window <= 3; window++) {
+			rate.waited('rate', 1_000 + window * 20_000);
+			expect(rate.callsPerWindow()).toBe(25);
+		}
+		rate.waited('rate', 1_000 + 4 * 20_000);
+		expect(rate.callsPerWindow()).toBe(37);
+	});
+
 	it('stops probing once a cut finds it with more than the floor in the window', () => {
 		const rate = new AdaptiveRate(SHARE);
 		rate.rateLimited(1_000, 1);

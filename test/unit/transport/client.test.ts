@@ -269,8 +269,20 @@ describe('MarketoClient: rate limiter', () => {
 	});
 
 	it('keeps to the concurrency setting', async () => {
-		const m = scriptedMarketo(() => ok(), { latencyMs: 200, settings: { callsPerWindow: 100, maxConcurrent: 3 } });
+		const m = scriptedMarketo(() => ok(), { latencyMs: 200, settings: { callsPerWindow: 100, maxConcurrent: 3, adaptivePacing: false } });
 		await m.clock.run(Promise.all(Array.from({ length: 12 }, () => m.client.request(leads))));
 		expect(m.maxInFlight()).toBe(3);
+	});
+
+	it('adaptive: before any refusal keeps 2 in 5 of the setting in flight, more as its calls fill the window, never above the setting', async () => {
+		const m = scriptedMarketo(() => ok(), { latencyMs: 500, settings: { callsPerWindow: 50, maxConcurrent: 5 } });
+		await m.clock.run(Promise.all(Array.from({ length: 12 }, () => m.client.request(leads))));
+		// 12 calls: at most 2 in flight until 10 are admitted in the window (a tenth of the share's calls per call more)
+		expect(m.maxInFlight()).toBe(2);
+		const n = scriptedMarketo(() => ok(), { latencyMs: 500, settings: { callsPerWindow: 50, maxConcurrent: 5 } });
+		await n.clock.run(Promise.all(Array.from({ length: 200 }, () => n.client.request(leads))));
+		// more as the window fills (measured 3), never above the setting
+		expect(n.maxInFlight()).toBeGreaterThan(2);
+		expect(n.maxInFlight()).toBeLessThanOrEqual(5);
 	});
 });
