@@ -10,7 +10,8 @@
  * that client leaves. It then climbs, one call per clean window at first and half of what is left up to the share
  * after 3 clean windows (after 1 when far below the share), never above the credential's share; a climb that finds
  * the instance full costs about the one call it had in flight. Calls in flight follow the same part: before any
- * refusal a process keeps 2 in 5 of its share's calls in flight (more as its own calls fill the window), after a 606
+ * refusal a process keeps 2 in 5 of its share's calls in flight (more as its own calls fill the window; all of them
+ * at Marketo's whole limit, which says it is alone), after a 606
  * the part of its share's calls in flight that its pace is of its share's calls, so that processes starting together
  * meet Marketo's 10 in flight rarely and fill the window in equal parts. A process that met the full window with next to
  * nothing of it (it started when others had filled it) probes instead: one call beyond its pace at a time, each one
@@ -19,6 +20,8 @@
  * back are all refused), and their starts are spread over the answer time.
  * Measured in test/unit/transport/adaptivePacing.test.ts and adaptivePacingRuns.test.ts.
  */
+
+import { MARKETO_MAX_CALLS_PER_WINDOW, MARKETO_MAX_CONCURRENT } from './settings';
 
 export interface AdaptiveCeiling {
 	/** the credential's share: calls per window */
@@ -54,18 +57,20 @@ const CLEAN_WINDOWS_BEFORE_FIRST_CLIMB = 3;
  */
 const FLOOR = 1 / 10;
 /**
- * Calls in flight are enough to send the window's calls within this part of the window at the answers' observed
- * speed: a process alone still sends its share in a burst at the window's start (what the sliding window allows),
- * with 2 or 3 calls in flight when Marketo answers fast, and up to its share's calls in flight when it answers slowly.
- * With a sliding window every later window repeats the first one's rhythm, so the run's last window ends this long
- * after it could (alone at Marketo's whole limit, 300 calls in a real n8n: a tenth of the window took 1.11 × the
- * ideal, a twentieth 1.06 ×).
+ * Calls in flight are enough to send the window's calls within this part of the window (a quarter of a second) at
+ * the answers' observed speed: a process alone sends its share in a burst at the window's start (what the sliding
+ * window allows). With a sliding window every later window repeats the first one's rhythm, so the run's last window
+ * ends as long after it could as the first window's calls took (alone at Marketo's whole limit, 300 calls in a real
+ * n8n: sent within a tenth of the window, 1.11 × the ideal; a twentieth, 1.06 ×). At a share below the whole limit,
+ * FIRST_IN_FLIGHT_PART and the part after a 606 hold the calls in flight lower.
  */
-const BURST_PART_OF_WINDOW = 1 / 20;
+const BURST_PART_OF_WINDOW = 1 / 80;
 /**
- * Before its first refusal a process keeps at most this part of its share's calls in flight (2 of the default 5, 4
- * of Marketo's whole 10), and one more for each tenth of its share's calls admitted in its window so far (a process
- * with many calls admitted in the window has few others beside it). Processes that start together then meet
+ * Before its first refusal a process keeps at most this part of its share's calls in flight (2 of the default 5), and
+ * one more for each tenth of its share's calls admitted in its window so far (a process with many calls admitted in
+ * the window has few others beside it). Not at Marketo's whole limit (100 calls, 10 in flight): a credential set
+ * there says that nothing else uses the instance, and holding back would cost a process alone its first window's
+ * speed (every window repeats it: 1.17 × the ideal instead of 1.05 × at 500 ms answers, simulated). Processes that start together then meet
  * Marketo's 10 in flight rarely: every 615 cut the process it met to its calls in flight of that moment, and
  * processes cut at different moments held 30, 30, 20 and 20 of the first full window, paces that made the last two
  * finish a window after the others (1.47 × the ideal, simulated and measured; 1.15 × with equal parts).
@@ -151,7 +156,7 @@ export class AdaptiveRate {
 	 */
 	maxConcurrent(ownInWindow = 0): number {
 		let allowed = Math.min(Math.floor(this.concurrent), this.neededInFlight());
-		if (this.rateCuts === 0 && !this.concurrencyCut) {
+		if (this.rateCuts === 0 && !this.concurrencyCut && !this.wholeLimit()) {
 			const untried = Math.max(
 				Math.floor(this.ceiling.maxConcurrent * FIRST_IN_FLIGHT_PART),
 				Math.floor((this.ceiling.maxConcurrent * ownInWindow) / this.ceiling.callsPerWindow),
@@ -159,6 +164,11 @@ export class AdaptiveRate {
 			allowed = Math.min(allowed, untried);
 		}
 		return Math.max(1, allowed);
+	}
+
+	/** The credential's share is Marketo's whole limit: it says that nothing else uses the instance. */
+	private wholeLimit(): boolean {
+		return this.ceiling.callsPerWindow >= MARKETO_MAX_CALLS_PER_WINDOW && this.ceiling.maxConcurrent >= MARKETO_MAX_CONCURRENT;
 	}
 
 	/**

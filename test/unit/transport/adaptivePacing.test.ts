@@ -32,7 +32,7 @@ async function shareAmong(processes: number, windows: number) {
 }
 
 describe('adaptive pacing (fake clock, simulated instance)', () => {
-	it('one process alone reaches the limit: no 606, at most 1.1 × the ideal time', async () => {
+	it('one process alone reaches the limit: no 606, at most 1.05 × the ideal time at the whole limit, 1.1 × at the default share', async () => {
 		for (const share of [
 			{ callsPerWindow: 100, maxConcurrent: 10 },
 			{ callsPerWindow: 50, maxConcurrent: 5 },
@@ -45,12 +45,13 @@ describe('adaptive pacing (fake clock, simulated instance)', () => {
 			// Marketo's limits allow one window's calls every window; the last window's calls take their own time
 			const ideal = (Math.ceil(calls / share.callsPerWindow) - 1) * WINDOW + (share.callsPerWindow / share.maxConcurrent) * instance.limits.latencyMs;
 			const tally = instance.tally('alone');
+			process.stdout.write(`alone, share ${share.callsPerWindow}, 250 ms: ${calls} calls in ${(elapsed / 1000).toFixed(1)} s (${(elapsed / ideal).toFixed(3)} × the ideal)\n`);
 			expect({ admitted: tally.admitted, rate606: tally.rate606, conc615: tally.conc615 }).toEqual({ admitted: calls, rate606: 0, conc615: 0 });
-			// before any refusal it keeps 2 in 5 of its share's calls in flight, more as its calls fill the window: at these
-			// 250 ms answers its first window's calls take a few seconds more to send, and every window repeats that rhythm
-			// (measured 1.07 × at Marketo's whole limit; 1.05 × at most before that start, which had 615s where processes
-			// started together)
-			expect(elapsed / ideal).toBeLessThanOrEqual(1.1);
+			// below Marketo's whole limit, before any refusal it keeps 2 in 5 of its share's calls in flight, more as its calls
+			// fill the window: at these 250 ms answers its first window's calls take a few seconds more to send, and every
+			// window repeats that rhythm (measured 1.03 × at share 50; 1.02 × at Marketo's whole limit, which holds nothing
+			// back; 1.05 × at most for both before that start, which had 615s where processes started together)
+			expect(elapsed / ideal).toBeLessThanOrEqual(share.callsPerWindow < 100 ? 1.1 : 1.05);
 		}
 	});
 

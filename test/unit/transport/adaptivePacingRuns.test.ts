@@ -50,8 +50,9 @@ describe('adaptive pacing on bench-sized runs (fake clock, simulated instance)',
 		// before any refusal a process keeps 2 in 5 of its share's calls in flight (more as its calls fill the window), so
 		// that processes starting together fill the window in equal parts (see adaptiveRate.ts, FIRST_IN_FLIGHT_PART); at
 		// 500 ms answers its first window's calls then take longer to send, and every window repeats that rhythm
-		// (measured 1.17 × at share 100 and 1.08 × at share 50; 1.03 × and 1.02 × at 50 ms)
-		expect(elapsed / ideal).toBeLessThanOrEqual(latencyMs <= 50 ? 1.05 : 1.2);
+		// (measured 1.08 × at share 50 and 500 ms, 1.02 × at 50 ms). At Marketo's whole limit, which says the process is
+		// alone, it holds nothing back (1.01 × and 1.05 ×)
+		expect(elapsed / ideal).toBeLessThanOrEqual(latencyMs <= 50 || share.callsPerWindow === 100 ? 1.05 : 1.1);
 	});
 
 	it.each(SHARES_AND_LATENCIES)('100 calls beside a client steadily using 60 of 100 per window (share $share.callsPerWindow, $latencyMs ms)', async ({ share, latencyMs }) => {
@@ -79,9 +80,10 @@ describe('adaptive pacing on bench-sized runs (fake clock, simulated instance)',
 		);
 		expect(tally.admitted).toBe(100);
 		expect(tally.sent).toBe(tally.admitted + tally.rate606 + tally.conc615);
-		// the goal is 1 refusal in about 101 calls: met at the default share; at Marketo's whole limit with fast
-		// answers the node has 2 or 3 calls in flight when it meets the full window, and was refused 2 (measured)
-		expect(tally.rate606 + tally.conc615).toBeLessThanOrEqual(2);
+		// the goal is 1 refusal in about 101 calls: met at the default share; at Marketo's whole limit, which says
+		// that nothing else uses the instance, the node holds no calls in flight back before its first refusal, and with
+		// fast answers it had 4 in flight when it met the full window: 4 refused (measured; 2 when it held back)
+		expect(tally.rate606 + tally.conc615).toBeLessThanOrEqual(share.callsPerWindow === 100 ? 4 : 1);
 		// it takes what the other client leaves, in the rhythm of its first burst (measured 1.03 to 1.14 ×)
 		expect(elapsed / ideal).toBeLessThanOrEqual(1.15);
 	});

@@ -52,6 +52,15 @@ describe('AdaptiveRate', () => {
 		expect(rate.maxConcurrent(50)).toBe(5);
 	});
 
+	it("at Marketo's whole limit (alone by the credential's word) holds no calls in flight back before a refusal", () => {
+		const rate = new AdaptiveRate({ callsPerWindow: 100, maxConcurrent: 10, windowMs: 20_000 });
+		for (let i = 0; i < 10; i++) rate.answered(500);
+		expect(rate.maxConcurrent(0)).toBe(10);
+		rate.rateLimited(6_000, 40);
+		// after a 606 it keeps the part of them that its pace is of its share
+		expect(rate.maxConcurrent(40)).toBe(4);
+	});
+
 	it('after a 606 keeps the part of its calls in flight that its pace is of its share', () => {
 		const rate = new AdaptiveRate(SHARE);
 		for (let i = 0; i < 10; i++) rate.answered(500);
