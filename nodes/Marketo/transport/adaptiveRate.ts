@@ -11,11 +11,11 @@
  * after 3 clean windows (after 1 when far below the share), never above the credential's share; a climb that finds
  * the instance full costs about the one call it had in flight. Calls in flight follow the same part: before any
  * refusal a process keeps 2 in 5 of its share's calls in flight (more as its own calls fill the window; all of them
- * at Marketo's whole limit, which says it is alone), after a 606
- * the part of its share's calls in flight that its pace is of its share's calls, so that processes starting together
- * meet Marketo's 10 in flight rarely and fill the window in equal parts. A process that met the full window with next to
- * nothing of it (it started when others had filled it) probes instead: one call beyond its pace at a time, each one
- * admitted raising the pace at once, so it takes the others' slots as soon as they finish. Calls in flight are kept
+ * at Marketo's whole limit, which says it is alone), after a 606 the part of its share's calls in flight that its
+ * pace is of its share's calls, so that processes starting together meet Marketo's 10 in flight rarely and fill the
+ * window in equal parts. A process that met the full window with next to nothing of it (it started when others had
+ * filled it) probes instead: one call beyond its pace at a time, each one admitted raising the pace at once, so it
+ * takes the others' slots as soon as they finish. Calls in flight are kept
  * as low as the pace needs (the calls that reach Marketo between the window filling and the first refusal coming
  * back are all refused), and their starts are spread over the answer time.
  * Measured in test/unit/transport/adaptivePacing.test.ts and adaptivePacingRuns.test.ts.
@@ -61,19 +61,20 @@ const FLOOR = 1 / 10;
  * the answers' observed speed: a process alone sends its share in a burst at the window's start (what the sliding
  * window allows). With a sliding window every later window repeats the first one's rhythm, so the run's last window
  * ends as long after it could as the first window's calls took (alone at Marketo's whole limit, 300 calls in a real
- * n8n: sent within a tenth of the window, 1.11 × the ideal; a twentieth, 1.06 ×). At a share below the whole limit,
+ * n8n: sent within a tenth of the window, 1.11 × the ideal; a twentieth, 1.06 ×; a quarter second, 1.055 ×, of which
+ * 1.1 s is n8n building the output after the last answer). At a share below the whole limit,
  * FIRST_IN_FLIGHT_PART and the part after a 606 hold the calls in flight lower.
  */
 const BURST_PART_OF_WINDOW = 1 / 80;
 /**
  * Before its first refusal a process keeps at most this part of its share's calls in flight (2 of the default 5), and
  * one more for each tenth of its share's calls admitted in its window so far (a process with many calls admitted in
- * the window has few others beside it). Not at Marketo's whole limit (100 calls, 10 in flight): a credential set
- * there says that nothing else uses the instance, and holding back would cost a process alone its first window's
- * speed (every window repeats it: 1.17 × the ideal instead of 1.05 × at 500 ms answers, simulated). Processes that start together then meet
- * Marketo's 10 in flight rarely: every 615 cut the process it met to its calls in flight of that moment, and
- * processes cut at different moments held 30, 30, 20 and 20 of the first full window, paces that made the last two
- * finish a window after the others (1.47 × the ideal, simulated and measured; 1.15 × with equal parts).
+ * the window has few others beside it). Processes that start together then meet Marketo's 10 in flight rarely: every
+ * 615 cut the process it met to its calls in flight of that moment, and processes cut at different moments held 30,
+ * 30, 20 and 20 of the first full window, paces that made the last two finish a window after the others (1.47 × the
+ * ideal, simulated and measured; 1.15 × with equal parts). Not at Marketo's whole limit (100 calls, 10 in flight): a
+ * credential set there says that nothing else uses the instance, and holding back would cost a process alone its
+ * first window's speed (every window repeats it: 1.17 × the ideal instead of 1.05 × at 500 ms answers, simulated).
  */
 const FIRST_IN_FLIGHT_PART = 2 / 5;
 /** Clean windows in a row after which a process climbs by half of what is left up to its share, not by one call. */
