@@ -7,17 +7,18 @@
  * are its part of the instance now; at a 615 the calls it has in flight are its part of the calls in flight. Each
  * process cuts its pace to that part (exactly at the first full window it meets, a little under it later), so
  * processes sharing the instance land on the limit in one step and a process beside a steady client lands on what
- * that client leaves. It then climbs, one call per clean window at first and half of what is left up to the share
- * after 3 clean windows (after 1 when far below the share), never above the credential's share; a climb that finds
+ * that client leaves. It then climbs, never above the credential's share: after its first cut by half of what is left
+ * up to the share once it has had 3 clean windows (the others' paces add up to the limit with it), after later cuts
+ * one call per clean window and half of what is left after 3 (after 1 when far below the share); a climb that finds
  * the instance full costs about the one call it had in flight. Calls in flight follow the same part: before any
  * refusal a process keeps 2 in 5 of its share's calls in flight (more as its own calls fill the window; all of them
  * at Marketo's whole limit, which says it is alone), after a 606 the part of its share's calls in flight that its
  * pace is of its share's calls, so that processes starting together meet Marketo's 10 in flight rarely and fill the
  * window in equal parts. A process that met the full window with next to nothing of it (it started when others had
  * filled it) probes instead: one call beyond its pace at a time, each one admitted raising the pace at once, so it
- * takes the others' slots as soon as they finish. Calls in flight are kept
- * as low as the pace needs (the calls that reach Marketo between the window filling and the first refusal coming
- * back are all refused), and their starts are spread over the answer time.
+ * takes the others' slots as soon as they finish. Calls in flight are kept as low as the pace needs (the calls that
+ * reach Marketo between the window filling and the first refusal coming back are all refused), and their starts are
+ * spread over the answer time.
  * Measured in test/unit/transport/adaptivePacing.test.ts and adaptivePacingRuns.test.ts.
  */
 
