@@ -159,13 +159,15 @@ export class AdaptiveRate {
 	maxConcurrent(ownInWindow = 0): number {
 		let allowed = Math.min(Math.floor(this.concurrent), this.neededInFlight());
 		if (this.rateCuts === 0 && !this.concurrencyCut && !this.wholeLimit()) {
-			const untried = Math.max(
-				Math.floor(this.ceiling.maxConcurrent * FIRST_IN_FLIGHT_PART),
-				Math.floor((this.ceiling.maxConcurrent * ownInWindow) / this.ceiling.callsPerWindow),
-			);
+			const untried = Math.max(Math.floor(this.ceiling.maxConcurrent * FIRST_IN_FLIGHT_PART), this.inFlightFor(ownInWindow));
 			allowed = Math.min(allowed, untried);
 		}
 		return Math.max(1, allowed);
+	}
+
+	/** The share's calls in flight in the proportion that `calls` is of the share's calls per window (rounded down). */
+	private inFlightFor(calls: number): number {
+		return Math.floor((this.ceiling.maxConcurrent * calls) / this.ceiling.callsPerWindow);
 	}
 
 	/** The credential's share is Marketo's whole limit: it says that nothing else uses the instance. */
@@ -181,7 +183,7 @@ export class AdaptiveRate {
 	 */
 	private neededInFlight(): number {
 		const needed = Math.ceil((this.callsPerWindow() * (this.latencyMs ?? 0)) / (this.ceiling.windowMs * BURST_PART_OF_WINDOW));
-		const ofPart = this.rateCuts > 0 ? Math.floor((this.ceiling.maxConcurrent * this.callsPerWindow()) / this.ceiling.callsPerWindow) : Number.POSITIVE_INFINITY;
+		const ofPart = this.rateCuts > 0 ? this.inFlightFor(this.callsPerWindow()) : Number.POSITIVE_INFINITY;
 		return Math.max(1, Math.min(this.ceiling.maxConcurrent, needed, ofPart));
 	}
 

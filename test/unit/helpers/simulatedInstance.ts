@@ -13,8 +13,6 @@ export interface ClientTally {
 	admittedAt: number[];
 	/** times the 606s were answered at */
 	rate606At: number[];
-	/** times the 615s were answered at */
-	conc615At: number[];
 }
 
 /**
@@ -46,7 +44,7 @@ export class SimulatedInstance {
 	tally(client: string): ClientTally {
 		let tally = this.tallies.get(client);
 		if (!tally) {
-			tally = { sent: 0, admitted: 0, rate606: 0, conc615: 0, admittedAt: [], rate606At: [], conc615At: [] };
+			tally = { sent: 0, admitted: 0, rate606: 0, conc615: 0, admittedAt: [], rate606At: [] };
 			this.tallies.set(client, tally);
 		}
 		return tally;
@@ -59,7 +57,6 @@ export class SimulatedInstance {
 		while (this.window.length > 0 && this.window[0] <= now - this.limits.windowMs) this.window.shift();
 		if (this.inFlight >= this.limits.concurrent) {
 			tally.conc615++;
-			tally.conc615At.push(now);
 			return await this.refuse('615', 'Concurrent access limit reached');
 		}
 		if (this.window.length >= this.limits.calls) {

@@ -277,7 +277,7 @@ describe('MarketoClient: rate limiter', () => {
 	it('adaptive: before any refusal keeps 2 in 5 of the setting in flight, more as its calls fill the window, never above the setting', async () => {
 		const m = scriptedMarketo(() => ok(), { latencyMs: 500, settings: { callsPerWindow: 50, maxConcurrent: 5 } });
 		await m.clock.run(Promise.all(Array.from({ length: 12 }, () => m.client.request(leads))));
-		// 12 calls: at most 2 in flight until 10 are admitted in the window (a tenth of the share's calls per call more)
+		// 12 calls: 2 in flight (the third only once 30 of the share's 50 calls are admitted in the window)
 		expect(m.maxInFlight()).toBe(2);
 		const n = scriptedMarketo(() => ok(), { latencyMs: 500, settings: { callsPerWindow: 50, maxConcurrent: 5 } });
 		await n.clock.run(Promise.all(Array.from({ length: 200 }, () => n.client.request(leads))));
